@@ -1,0 +1,104 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { type AppError, commonErrors } from '../errors/app-error';
+
+/** Who is calling, from a verified access token. The same shape for the local issuer and Cognito. */
+export interface Caller {
+  kind: 'user' | 'client';
+  /** `usr_…` for users, the client id for client-credentials tokens. */
+  sub: string;
+  clientId: string;
+  scopes: string[];
+  groups: string[];
+  tokenId: string;
+  expiresAt: number;
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<Caller>;
+}
+
+export interface TokenVerifierOptions {
+  issuer: string;
+  jwksUrl: string;
+  /** When set, only access tokens issued to these app clients are accepted. */
+  clientIds?: string[];
+  clockToleranceSeconds?: number;
+  jwksTimeoutMs?: number;
+}
+
+interface AccessTokenClaims extends JWTPayload {
+  token_use?: unknown;
+  client_id?: unknown;
+  scope?: unknown;
+  username?: unknown;
+  'cognito:groups'?: unknown;
+}
+
+const invalid = (message: string, cause?: unknown) =>
+  commonErrors.invalid_token.create(message, {
+    cause,
+    headers: { 'WWW-Authenticate': `Bearer realm="micropay", error="invalid_token"` },
+  });
+
+/**
+ * Verifies RS256 access tokens against a JWKS URL (cached by jose, refetched on an unknown
+ * `kid` at most every 30 s). The algorithm is pinned, so `alg: none` and HS256-with-the-public-key
+ * tokens fail; issuer, expiry and `token_use: "access"` are required.
+ */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+    timeoutDuration: options.jwksTimeoutMs ?? 3000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 10 * 60_000,
+  });
+
+  return {
+    async verify(token) {
+      let claims: AccessTokenClaims;
+      try {
+        ({ payload: claims } = await jwtVerify(token, jwks, {
+          issuer: options.issuer,
+          algorithms: ['RS256'],
+          clockTolerance: options.clockToleranceSeconds ?? 5,
+          requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        }));
+      } catch (error) {
+        throw mapVerificationError(error);
+      }
+      if (claims.token_use !== 'access') throw invalid('The token is not an access token.');
+      if (typeof claims.client_id !== 'string') throw invalid('The token has no client_id.');
+      if (options.clientIds && !options.clientIds.includes(claims.client_id)) {
+        throw invalid('The token was issued to an unknown client.');
+      }
+      const sub = claims.sub as string;
+      const groups = claims['cognito:groups'];
+      return {
+        // Cognito marks client-credentials tokens by sub === client_id and no username.
+        kind: sub === claims.client_id && claims.username === undefined ? 'client' : 'user',
+        sub,
+        clientId: claims.client_id,
+        scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
+        groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
+        tokenId: claims.jti as string,
+        expiresAt: claims.exp as number,
+      };
+    },
+  };
+}
+
+function mapVerificationError(error: unknown): AppError {
+  const keySetUnavailable =
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    !(error instanceof errors.JOSEError) ||
+    error.code === 'ERR_JOSE_GENERIC'; // jose's error for a non-200 JWKS response
+  if (keySetUnavailable) {
+    // The key set could not be fetched: the token may be fine, so this is not a 401.
+    return commonErrors.upstream_unavailable.create('The token signing keys are unavailable; retry later.', {
+      cause: error,
+    });
+  }
+  if (error instanceof errors.JWTExpired) return invalid('The token has expired.', error);
+  if (error instanceof errors.JWTClaimValidationFailed) return invalid(`The token's ${error.claim} claim is invalid.`, error);
+  return invalid('The token signature or format is invalid.', error);
+}

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { env } from './load-config';
+
+/**
+ * Environment keys every service reads. Services spread these into their own schema and add
+ * what is theirs; `baseConfig` turns the parsed keys into the shape the platform expects.
+ */
+export function serviceEnv(defaults: { port: number }) {
+  return {
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: env.port(defaults.port),
+    LOG_LEVEL: env.logLevel(),
+    DATABASE_URL: env.postgresUrl().optional(),
+    DATABASE_POOL_MAX: env.int(10, 1),
+    MICROPAY_DATA_DIR: z.string().min(1).default('.micropay'),
+    MIGRATE_ON_START: env.bool(true),
+    SHUTDOWN_TIMEOUT_MS: env.int(10_000),
+  };
+}
+
+/** Keys of services that verify access tokens (all of them but the issuer itself). */
+export const verifierEnv = {
+  AUTH_ISSUER: env.url().default('http://127.0.0.1:8080'),
+  AUTH_JWKS_URL: env.url().default('http://127.0.0.1:8081/.well-known/jwks.json'),
+};
+
+/** Keys of services that call peers with their own client-credentials token. */
+export const clientCredentialsEnv = {
+  OAUTH_TOKEN_URL: env.url().default('http://127.0.0.1:8081/oauth2/token'),
+  OAUTH_CLIENT_ID: z.string().min(1),
+  OAUTH_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters'),
+};
+
+type ServiceEnv = z.output<z.ZodObject<ReturnType<typeof serviceEnv>>>;
+
+export interface BaseConfig {
+  service: string;
+  environment: 'development' | 'test' | 'production';
+  http: { host: string; port: number };
+  log: { level: string };
+  database: { url?: string; poolMax: number; dataDir: string; schema: string; migrateOnStart: boolean };
+  shutdownTimeoutMs: number;
+}
+
+export function baseConfig(e: ServiceEnv, service: string, schema: string): BaseConfig {
+  return {
+    service,
+    environment: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT },
+    log: { level: e.LOG_LEVEL },
+    database: {
+      url: e.DATABASE_URL,
+      poolMax: e.DATABASE_POOL_MAX,
+      dataDir: path.resolve(e.MICROPAY_DATA_DIR, service),
+      schema,
+      migrateOnStart: e.MIGRATE_ON_START,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+export function verifierConfig(e: z.output<z.ZodObject<typeof verifierEnv>>) {
+  return { issuer: e.AUTH_ISSUER, jwksUrl: e.AUTH_JWKS_URL };
+}
+
+export function clientCredentialsConfig(e: z.output<z.ZodObject<typeof clientCredentialsEnv>>) {
+  return { tokenUrl: e.OAUTH_TOKEN_URL, clientId: e.OAUTH_CLIENT_ID, clientSecret: e.OAUTH_CLIENT_SECRET };
+}

@@ -1,0 +1,63 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import { AppError, commonErrors } from './app-error';
+import { validationError } from './validation-error';
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+}
+
+/** Maps anything thrown by a handler or middleware to an AppError; unknown errors become a bare 500. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) return validationError(error);
+  const parserError = error as BodyParserError;
+  switch (parserError?.type) {
+    case 'entity.parse.failed':
+      return commonErrors.invalid_json.create(`The request body is not valid JSON: ${parserError.message}`);
+    case 'entity.too.large':
+      return commonErrors.payload_too_large.create();
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return commonErrors.unsupported_media_type.create('Request bodies must be UTF-8 encoded JSON.');
+    case 'request.aborted':
+      return commonErrors.parameter_invalid.create('The request was aborted by the client.');
+  }
+  return commonErrors.internal_error.create('An unexpected error occurred.', { cause: error });
+}
+
+export function errorBody(error: AppError, requestId: string | undefined) {
+  return {
+    error: {
+      type: error.type,
+      code: error.code,
+      message: error.status >= 500 && error.code === 'internal_error' ? 'An unexpected error occurred.' : error.message,
+      ...(error.param ? { param: error.param } : {}),
+      ...error.details,
+      request_id: requestId,
+    },
+  };
+}
+
+/** The one error middleware: DESIGN.md's error body, the real status, no internals on 5xx. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const appError = toAppError(error);
+    if (appError.status >= 500) {
+      const cause = appError.code === 'internal_error' ? appError.cause : appError;
+      logger.error({ err: cause, code: appError.code }, 'request failed');
+    }
+    res.locals.errorCode = appError.code;
+    res.status(appError.status).set(appError.headers).json(errorBody(appError, res.locals.requestId));
+  };
+}
+
+export const notFoundMiddleware: RequestHandler = (req, _res, next) => {
+  next(commonErrors.resource_missing.create(`No route for ${req.method} ${req.path}.`));
+};

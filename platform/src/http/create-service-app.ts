@@ -1,0 +1,120 @@
+import express, { type Application, type Router } from 'express';
+import helmet from 'helmet';
+import pinoHttp from 'pino-http';
+import type { Logger } from 'pino';
+import { commonErrors } from '../errors/app-error';
+import { errorMiddleware, notFoundMiddleware } from '../errors/error-middleware';
+import type { Metrics } from '../metrics/metrics';
+import type { TokenVerifier } from '../auth/token-verifier';
+import type { IdempotencyStore } from '../idempotency/idempotency-store';
+import { buildOpenApiDocument, type OpenApiInfo } from '../openapi/openapi-document';
+import { currentContext, requestIdFrom, runWithContext } from './request-context';
+import type { Lifecycle } from './lifecycle';
+import { routeHandler, type AnyRoute } from './route';
+
+export const BODY_LIMIT = '100kb';
+
+export interface ServiceAppOptions {
+  service: string;
+  logger: Logger;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+  /** Throws when a dependency the service needs to serve traffic is down (e.g. the database). */
+  readinessCheck: () => Promise<void>;
+  openapi: OpenApiInfo;
+  routes: AnyRoute[];
+  verifier?: TokenVerifier;
+  idempotency?: IdempotencyStore;
+  /** Mounted before the JSON body parser (e.g. a proxy that streams bodies). */
+  rawRouters?: { path: string; router: Router }[];
+}
+
+/**
+ * The Express application every service shares: request id and logging, security headers,
+ * latency metrics by route template, health and metrics endpoints, the OpenAPI document, the
+ * service's routes, then 404 and the one error middleware.
+ */
+export function createServiceApp(options: ServiceAppOptions): Application {
+  const { logger, metrics, lifecycle } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    runWithContext({ requestId }, next);
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => res.getHeader('X-Request-Id') as string,
+      customProps: (_req, res) => ({
+        route: res.locals?.route,
+        error_code: res.locals?.errorCode,
+        caller: res.locals?.caller?.sub,
+      }),
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => ['/livez', '/readyz', '/metrics'].includes(req.url ?? '') },
+      quietReqLogger: true,
+      wrapSerializers: true,
+    }),
+  );
+  app.use(helmet());
+  app.use((req, res, next) => {
+    const stop = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      stop({ method: req.method, route: res.locals.route ?? 'unmatched', status_code: String(res.statusCode) });
+    });
+    next();
+  });
+
+  app.get('/livez', (_req, res) => {
+    res.locals.route = '/livez';
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    res.locals.route = '/readyz';
+    if (lifecycle.isShuttingDown) throw commonErrors.service_unavailable.create('Shutting down.');
+    try {
+      await options.readinessCheck();
+    } catch (error) {
+      throw commonErrors.service_unavailable.create('A dependency is not ready.', { cause: error });
+    }
+    res.json({ status: 'ready' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.locals.route = '/metrics';
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  const document = buildOpenApiDocument(options.openapi, options.routes);
+  app.get('/openapi.json', (_req, res) => {
+    res.locals.route = '/openapi.json';
+    res.json(document);
+  });
+
+  for (const { path, router } of options.rawRouters ?? []) app.use(path, router);
+
+  app.use(
+    express.json({
+      limit: BODY_LIMIT,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+      // Signature checks (provider webhooks) need the exact bytes that were sent.
+      verify: (req, _res, buf) => {
+        (req as unknown as { rawBody: Buffer }).rawBody = buf;
+      },
+    }),
+  );
+  for (const route of options.routes) {
+    app[route.method](route.path, routeHandler(route, { verifier: options.verifier, idempotency: options.idempotency }));
+  }
+
+  app.use(notFoundMiddleware);
+  app.use(errorMiddleware(logger));
+  return app;
+}
+
+export { currentContext };

@@ -1,0 +1,6 @@
+export * from './http';
+export * from './test-issuer';
+export * from './test-database';
+export * from './server-database';
+export * from './test-logger';
+export * from './test-env';

@@ -1,0 +1,115 @@
+import { expect } from 'chai';
+import {
+  consumeOnce,
+  enqueueEvent,
+  EventEnvelopeSchema,
+  inboxMigration,
+  Metrics,
+  OutboxRelay,
+  outboxMigration,
+  type Database,
+  type EventEnvelope,
+} from '../../src';
+import { openTestDatabase, testLogger } from '../../src/testing';
+
+describe('transactional outbox and inbox', () => {
+  let db: Database;
+  const published: EventEnvelope[] = [];
+  let failNext = 0;
+
+  before(async function () {
+    this.timeout(60_000);
+    db = await openTestDatabase('platform_events', [outboxMigration, inboxMigration]);
+  });
+  after(() => db?.close());
+  beforeEach(async () => {
+    published.length = 0;
+    failNext = 0;
+    await db.knex('outbox').delete();
+  });
+
+  function relay() {
+    return new OutboxRelay({
+      knex: db.knex,
+      logger: testLogger(),
+      metrics: new Metrics('test', { defaultMetrics: false }),
+      publisher: {
+        async publish(event) {
+          if (failNext > 0) {
+            failNext -= 1;
+            throw new Error('subscriber down');
+          }
+          published.push(event);
+        },
+      },
+    });
+  }
+
+  it('writes a well-formed envelope only when the transaction commits', async () => {
+    await db.knex.transaction(async (trx) => {
+      await enqueueEvent(trx, 'payment-service', 'payment.succeeded', { id: 'pay_1' });
+    });
+    await db.knex
+      .transaction(async (trx) => {
+        await enqueueEvent(trx, 'payment-service', 'payment.succeeded', { id: 'pay_rolled_back' });
+        throw new Error('rollback');
+      })
+      .catch(() => undefined);
+    await relay().relayBatch();
+    expect(published.map((e) => e.data.id)).to.deep.equal(['pay_1']);
+    expect(EventEnvelopeSchema.safeParse(published[0]).success).to.equal(true);
+  });
+
+  it('publishes each event once when it succeeds', async () => {
+    await db.knex.transaction((trx) => enqueueEvent(trx, 's', 'a.created', { n: 1 }));
+    const r = relay();
+    await r.relayBatch();
+    await r.relayBatch();
+    expect(published).to.have.length(1);
+  });
+
+  it('keeps a failed event and retries it after a backoff', async () => {
+    await db.knex.transaction((trx) => enqueueEvent(trx, 's', 'a.created', { n: 2 }));
+    failNext = 1;
+    const r = relay();
+    await r.relayBatch();
+    expect(published).to.have.length(0);
+    const row = await db.knex('outbox').first();
+    expect(row.attempts).to.equal(1);
+    expect(row.last_error).to.contain('subscriber down');
+    expect(row.published_at).to.equal(null);
+    await db.knex('outbox').update({ available_at: db.knex.fn.now() });
+    await r.relayBatch();
+    expect(published).to.have.length(1);
+  });
+
+  it('publishes in order of creation across batches', async () => {
+    for (let i = 0; i < 5; i++) await db.knex.transaction((trx) => enqueueEvent(trx, 's', 'a.created', { n: i }));
+    const r = new OutboxRelay({
+      knex: db.knex,
+      logger: testLogger(),
+      metrics: new Metrics('test', { defaultMetrics: false }),
+      batchSize: 2,
+      publisher: { publish: async (e) => void published.push(e) },
+    });
+    expect(await r.relayBatch()).to.equal(true);
+    while (await r.relayBatch());
+    expect(published.map((e) => e.data.n)).to.deep.equal([0, 1, 2, 3, 4]);
+  });
+
+  it('runs a consumer once per event id, even when the event is delivered twice', async () => {
+    const event: EventEnvelope = { id: 'evt_dup1', type: 'a.created', source: 's', time: new Date().toISOString(), data: {} };
+    let runs = 0;
+    const first = await consumeOnce(db.knex, event, async () => void (runs += 1));
+    const second = await consumeOnce(db.knex, event, async () => void (runs += 1));
+    expect([first, second, runs]).to.deep.equal([true, false, 1]);
+  });
+
+  it('forgets the inbox entry when the consumer fails, so a redelivery is processed', async () => {
+    const event: EventEnvelope = { id: 'evt_fail1', type: 'a.created', source: 's', time: new Date().toISOString(), data: {} };
+    await consumeOnce(db.knex, event, async () => {
+      throw new Error('handler failed');
+    }).catch(() => undefined);
+    expect(await consumeOnce(db.knex, event, async () => undefined)).to.equal(true);
+  });
+});

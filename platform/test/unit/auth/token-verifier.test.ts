@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import express from 'express';
+import { AppError, createTokenVerifier } from '../../../src';
+import { listen, TestIssuer } from '../../../src/testing';
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error('expected the token to be rejected');
+}
+
+describe('createTokenVerifier', () => {
+  let issuer: TestIssuer;
+  let other: TestIssuer;
+
+  before(async () => {
+    issuer = await TestIssuer.start();
+    other = await TestIssuer.start();
+  });
+  after(async () => {
+    await issuer.close();
+    await other.close();
+  });
+
+  it('accepts a user access token and exposes the caller', async () => {
+    const caller = await issuer.verifier().verify(await issuer.userToken('usr_1', { groups: ['customer', 'merchant'] }));
+    expect(caller).to.include({ kind: 'user', sub: 'usr_1', clientId: issuer.userClientId });
+    expect(caller.groups).to.deep.equal(['customer', 'merchant']);
+  });
+
+  it('recognises a client-credentials token and its scopes', async () => {
+    const caller = await issuer.verifier().verify(await issuer.clientToken('payment-service', ['ledger:write', 'events:publish']));
+    expect(caller).to.include({ kind: 'client', sub: 'payment-service', clientId: 'payment-service' });
+    expect(caller.scopes).to.deep.equal(['ledger:write', 'events:publish']);
+  });
+
+  const refusals: [string, (i: TestIssuer, o: TestIssuer) => Promise<string> | string][] = [
+    ['an expired token', (i) => i.userToken('usr_1', { expiresInSeconds: -120 })],
+    ['alg: none', (i) => i.unsignedToken('usr_1')],
+    ['HS256 signed with the public key', (i) => i.hs256WithPublicKey('usr_1')],
+    ['a token signed by another key with an unknown kid', (_i, o) => o.userToken('usr_1', { issuer: _i.issuer })],
+    ['a wrong issuer', (i) => i.userToken('usr_1', { issuer: 'https://evil.example' })],
+    ['an id token used as an access token', (i) => i.userToken('usr_1', { tokenUse: 'id' })],
+    ['a tampered payload', (i) => i.tamperedToken('usr_1', { sub: 'usr_admin', 'cognito:groups': ['admin'] })],
+    ['garbage', () => 'abc.def.ghi'],
+  ];
+  for (const [label, mint] of refusals) {
+    it(`refuses ${label} with 401 invalid_token`, async () => {
+      const error = await rejection(issuer.verifier().verify(await mint(issuer, other)));
+      expect(error.status).to.equal(401);
+      expect(error.code).to.equal('invalid_token');
+    });
+  }
+
+  it('refuses tokens of clients outside the allowed list', async () => {
+    const verifier = createTokenVerifier({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, clientIds: ['web'] });
+    const error = await rejection(verifier.verify(await issuer.userToken('usr_1')));
+    expect(error.code).to.equal('invalid_token');
+  });
+
+  it('answers 503 rather than 401 when the key set cannot be fetched', async () => {
+    const broken = express();
+    broken.get('/.well-known/jwks.json', (_req, res) => {
+      res.status(500).send('down');
+    });
+    const server = await listen(broken);
+    try {
+      const verifier = createTokenVerifier({ issuer: issuer.issuer, jwksUrl: `${server.url}/.well-known/jwks.json` });
+      const error = await rejection(verifier.verify(await issuer.userToken('usr_1')));
+      expect(error.status).to.equal(503);
+      expect(error.code).to.equal('upstream_unavailable');
+    } finally {
+      await server.close();
+    }
+  });
+});

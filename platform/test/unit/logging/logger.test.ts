@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { Writable } from 'node:stream';
+import { createLogger, runWithContext } from '../../../src';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ service: 'test-service', level: 'info', destination }) };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines with the service name, level label and message', () => {
+    const { lines, logger } = capture();
+    logger.info({ amount: 10 }, 'hello');
+    expect(lines[0]).to.include({ service: 'test-service', level: 'info', message: 'hello', amount: 10 });
+  });
+
+  it('adds the request id of the current request context', () => {
+    const { lines, logger } = capture();
+    runWithContext({ requestId: 'req_abc' }, () => logger.info('inside'));
+    logger.info('outside');
+    expect(lines[0]).to.include({ request_id: 'req_abc' });
+    expect(lines[1]).not.to.have.property('request_id');
+  });
+
+  it('redacts credentials, tokens and card data wherever they appear', () => {
+    const { lines, logger } = capture();
+    logger.info({
+      req: { headers: { authorization: 'Bearer secret-token', cookie: 'sid=1', accept: '*/*' } },
+      body: { email: 'a@b.c', password: 'hunter22', card: { number: '4242424242424242', cvc: '123', brand: 'visa' } },
+      refresh_token: 'rt',
+      result: { access_token: 'at', id_token: 'it' },
+    });
+    const text = JSON.stringify(lines[0]);
+    for (const secret of ['secret-token', 'sid=1', 'hunter22', '4242424242424242', '"123"', '"rt"', '"at"', '"it"']) {
+      expect(text).not.to.contain(secret);
+    }
+    expect(text).to.contain('visa').and.contain('a@b.c').and.contain('[REDACTED]');
+  });
+});
