@@ -108,8 +108,11 @@ export function createServiceApp(options: ServiceAppOptions): Application {
       },
     }),
   );
+  const formParser = express.urlencoded({ extended: false, limit: BODY_LIMIT });
   for (const route of options.routes) {
-    app[route.method](route.path, routeHandler(route, { verifier: options.verifier, idempotency: options.idempotency }));
+    const handler = routeHandler(route, { verifier: options.verifier, idempotency: options.idempotency });
+    if (route.bodyType === 'form') app[route.method](route.path, formParser, handler);
+    else app[route.method](route.path, handler);
   }
 
   app.use(notFoundMiddleware);

@@ -70,6 +70,8 @@ export interface RouteSpec<B = unknown, P = unknown, Q = unknown> {
     params?: z.ZodType<P>;
     query?: z.ZodType<Q>;
   };
+  /** `form` for application/x-www-form-urlencoded bodies (the OAuth 2.0 token endpoint). */
+  bodyType?: 'json' | 'form';
   /** `required` on every POST that moves money (DESIGN.md §3). */
   idempotency?: 'required' | 'optional';
   responses: Record<number, ResponseSpec>;
@@ -117,9 +119,14 @@ export function routeHandler(route: AnyRoute, deps: RouteDependencies): RequestH
       res.locals.caller = caller;
     }
 
-    // express.json() leaves the body undefined for other media types; refuse rather than guess.
-    if (hasBody && req.body === undefined && hasRequestBody(req)) {
-      throw commonErrors.unsupported_media_type.create();
+    // Each route takes one media type; refuse others rather than guess.
+    const mediaType = route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : ['application/json', 'application/*+json'];
+    if (hasBody && hasRequestBody(req) && !req.is(mediaType)) {
+      throw commonErrors.unsupported_media_type.create(
+        route.bodyType === 'form'
+          ? 'This endpoint takes application/x-www-form-urlencoded bodies.'
+          : 'Request bodies must be sent as application/json.',
+      );
     }
 
     const params = parseOrThrow(route.request?.params, req.params);

@@ -77,7 +77,16 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: AnyRoute[]): Rec
         ...(route.request?.query ? { query: asObject(route.request.query) } : {}),
         ...(headers ? { headers } : {}),
         ...(route.request?.body
-          ? { body: { required: true, content: { 'application/json': { schema: route.request.body } } } }
+          ? {
+              body: {
+                required: true,
+                content: {
+                  [route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: {
+                    schema: route.request.body,
+                  },
+                },
+              },
+            }
           : {}),
       },
       responses,

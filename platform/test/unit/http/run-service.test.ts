@@ -30,6 +30,18 @@ describe('runService graceful shutdown', () => {
     expect(refused).to.equal(true);
   });
 
+  it('does not wait for the timeout when clients keep connections alive', async () => {
+    const app = express();
+    app.get('/ok', (_req, res) => {
+      res.json({ ok: true });
+    });
+    const running = await runService({ app, host: '127.0.0.1', port: 0, logger: testLogger(), lifecycle: new Lifecycle(), shutdownTimeoutMs: 5000 });
+    await fetch(`${running.url}/ok`).then((r) => r.json()); // leaves an idle keep-alive connection
+    const started = Date.now();
+    await running.shutdown('test');
+    expect(Date.now() - started).to.be.lessThan(1000);
+  });
+
   it('keeps going when one cleanup step fails', async () => {
     const lifecycle = new Lifecycle();
     const cleaned: string[] = [];
