@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { call } from '@micropay/platform/testing';
+import { SigningKeyRepository } from '../../../src/data/signing-key-repository';
+import { SigningKeys } from '../../../src/domain/signing-keys';
 import { startAuthTestApp, uniqueEmail, type AuthTestApp } from '../../support/auth-test-app';
 
 describe('auth-service /v1/auth', () => {
@@ -132,8 +134,6 @@ describe('auth-service /v1/auth', () => {
     });
 
     it('keeps the same signing key across restarts (stored, not regenerated)', async () => {
-      const { SigningKeys } = await import('../../../src/domain/signing-keys');
-      const { SigningKeyRepository } = await import('../../../src/data/signing-key-repository');
       const again = new SigningKeys(new SigningKeyRepository(app.db.knex), 3600);
       expect((await again.active()).kid).to.equal((await app.deps.keys.active()).kid);
     });

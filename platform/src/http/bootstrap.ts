@@ -1,0 +1,39 @@
+import type { BaseConfig } from '../config/service-config';
+import { openDatabase, type Database } from '../db/database';
+import type { Migration } from '../db/migrate';
+import { createLogger, type Logger } from '../logging/logger';
+import { Metrics } from '../metrics/metrics';
+import { Lifecycle } from './lifecycle';
+
+export interface Infrastructure {
+  logger: Logger;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+  db: Database;
+}
+
+/**
+ * The part of every composition root that is the same everywhere: logger, metrics, lifecycle,
+ * and the database (migrated at start unless MIGRATE_ON_START=false, as in Kubernetes where a
+ * pre-upgrade Job migrates).
+ */
+export async function openInfrastructure(config: BaseConfig, migrations: Migration[]): Promise<Infrastructure> {
+  const logger = createLogger({ service: config.service, level: config.log.level });
+  const metrics = new Metrics(config.service);
+  const lifecycle = new Lifecycle();
+  const db = await openDatabase({
+    ...config.database,
+    migrations: config.database.migrateOnStart ? migrations : undefined,
+    logger,
+  });
+  lifecycle.onShutdown('database', () => db.close());
+  return { logger, metrics, lifecycle, db };
+}
+
+/** For `main().catch(...)`: a service that cannot start says why and exits non-zero. */
+export function exitOnStartupFailure(service: string) {
+  return (error: unknown): never => {
+    process.stderr.write(`${service} failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  };
+}

@@ -1,0 +1,49 @@
+import { available, type Account, type Actor, type Transfer } from '../domain/ledger-types';
+import type { TransferResult } from '../domain/ledger-service';
+
+const balances = (a: Account) => ({
+  balance: a.balance,
+  pending_debits: a.pendingDebits,
+  pending_credits: a.pendingCredits,
+  available: available(a),
+});
+
+export function presentAccount(a: Account) {
+  return {
+    id: a.id,
+    object: 'account' as const,
+    type: a.type,
+    owner: a.ownerId,
+    code: a.code,
+    currency: a.currency,
+    ...balances(a),
+    created_at: a.createdAt.toISOString(),
+  };
+}
+
+export function presentTransfer(t: Transfer) {
+  return {
+    id: t.id,
+    object: 'transfer' as const,
+    from_account: t.debitAccountId,
+    to_account: t.creditAccountId,
+    amount: t.amount,
+    currency: t.currency,
+    status: t.status,
+    description: t.description,
+    metadata: t.metadata,
+    created_at: t.createdAt.toISOString(),
+  };
+}
+
+/** A new transfer with the resulting balances; a user sees only the balances of their own accounts. */
+export function presentTransferResult(result: TransferResult, actor: Actor) {
+  const visible = [result.from, result.to].filter((a) => actor.kind === 'client' || a.ownerId === actor.id);
+  return {
+    ...presentTransfer(result.transfer),
+    balances: {
+      ...(visible.includes(result.from) ? { from_account: { id: result.from.id, ...balances(result.from) } } : {}),
+      ...(visible.includes(result.to) ? { to_account: { id: result.to.id, ...balances(result.to) } } : {}),
+    },
+  };
+}

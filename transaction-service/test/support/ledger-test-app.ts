@@ -1,0 +1,60 @@
+import { Lifecycle, loadConfig, Metrics, type Database } from '@micropay/platform';
+import { call, listen, openTestDatabase, TestIssuer, testLogger, type Listening } from '@micropay/platform/testing';
+import { createApp } from '../../src/app';
+import { configSchema } from '../../src/config';
+import { migrations } from '../../src/data/migrations';
+import { createDependencies, type Dependencies } from '../../src/dependencies';
+
+export interface LedgerTestApp {
+  url: string;
+  db: Database;
+  deps: Dependencies;
+  issuer: TestIssuer;
+  server: Listening;
+  close(): Promise<void>;
+}
+
+/** transaction-service on a test database, trusting a test issuer's real RS256 tokens. */
+export async function startLedgerTestApp(): Promise<LedgerTestApp> {
+  const issuer = await TestIssuer.start();
+  const db = await openTestDatabase('ledger', migrations);
+  const config = loadConfig(configSchema, {});
+  const deps = createDependencies(
+    { config, db, logger: testLogger('transaction-service'), metrics: new Metrics('transaction-service', { defaultMetrics: false }), lifecycle: new Lifecycle() },
+    { verifier: issuer.verifier() },
+  );
+  const server = await listen(createApp(deps));
+  return {
+    url: server.url,
+    db,
+    deps,
+    issuer,
+    server,
+    async close() {
+      await server.close();
+      await issuer.close();
+      await db.close();
+    },
+  };
+}
+
+let users = 0;
+export const newUserId = () => `usr_TEST${Date.now()}${(users += 1)}`;
+
+/** A user with a token and a wallet holding `funds` (credited from a system account by a client). */
+export async function fundedWallet(app: LedgerTestApp, funds: number, currency = 'usd') {
+  const userId = newUserId();
+  const token = await app.issuer.userToken(userId);
+  const wallet = (await call(app.url, 'POST', '/v1/accounts', { token, body: { currency } })).body;
+  if (funds > 0) {
+    const client = await app.issuer.clientToken('payment-service', ['ledger:write', 'ledger:read']);
+    const clearing = (await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code: 'clearing:test', currency } })).body;
+    const res = await call(app.url, 'POST', '/v1/transfers', {
+      token: client,
+      body: { from_account: clearing.id, to_account: wallet.id, amount: funds, currency },
+      headers: { 'idempotency-key': `fund-${wallet.id}` },
+    });
+    if (res.status !== 201) throw new Error(`funding failed: ${JSON.stringify(res.body)}`);
+  }
+  return { userId, token, wallet };
+}
