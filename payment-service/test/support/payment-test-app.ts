@@ -1,0 +1,70 @@
+import { Lifecycle, loadConfig, Metrics, type Database, type Logger } from '@micropay/platform';
+import { listen, openTestDatabase, TestIssuer, testLogger, type Listening } from '@micropay/platform/testing';
+import { createApp } from '../../src/app';
+import { configSchema } from '../../src/config';
+import { migrations } from '../../src/data/migrations';
+import { createDependencies, type Dependencies } from '../../src/dependencies';
+import { FakePeers } from './fake-peers';
+
+export interface PaymentTestApp {
+  url: string;
+  db: Database;
+  deps: Dependencies;
+  issuer: TestIssuer;
+  peers: FakePeers;
+  server: Listening;
+  close(): Promise<void>;
+}
+
+/** payment-service on a test database, with its peers faked on real HTTP. */
+export async function startPaymentTestApp(options: { logger?: Logger } = {}): Promise<PaymentTestApp> {
+  const issuer = await TestIssuer.start();
+  const peers = await FakePeers.start();
+  const db = await openTestDatabase('payments', migrations);
+  const config = loadConfig(configSchema, {
+    OAUTH_CLIENT_ID: 'payment-service',
+    OAUTH_CLIENT_SECRET: 's'.repeat(40),
+    OAUTH_TOKEN_URL: `${peers.url}/oauth2/token`,
+    TRANSACTION_SERVICE_URL: peers.url,
+    NOTIFICATION_SERVICE_URL: peers.url,
+    CARD_FINGERPRINT_SECRET: 'f'.repeat(40),
+    PEER_TIMEOUT_MS: '1000',
+  });
+  const deps = createDependencies(
+    {
+      config,
+      db,
+      logger: options.logger ?? testLogger('payment-service'),
+      metrics: new Metrics('payment-service', { defaultMetrics: false }),
+      lifecycle: new Lifecycle(),
+    },
+    { verifier: issuer.verifier() },
+  );
+  const server = await listen(createApp(deps));
+  return {
+    url: server.url,
+    db,
+    deps,
+    issuer,
+    peers,
+    server,
+    async close() {
+      await server.close();
+      deps.peers.forEach((p) => p.shutdown());
+      await Promise.all([issuer.close(), peers.close()]);
+      await db.close();
+    },
+  };
+}
+
+let n = 0;
+/** A user who owns a wallet in the fake ledger. */
+export async function customerWithWallet(app: PaymentTestApp, currency = 'usd') {
+  n += 1;
+  const userId = `usr_PAYTEST${Date.now()}${n}`;
+  const walletId = `acct_${String(Date.now()).padStart(20, '0')}${String(n).padStart(6, '0')}`;
+  app.peers.wallets.set(walletId, { id: walletId, owner: userId, type: 'wallet', currency });
+  return { userId, walletId, token: await app.issuer.userToken(userId) };
+}
+
+export const visa = { number: '4242424242424242', exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' };
