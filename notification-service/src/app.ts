@@ -1,0 +1,22 @@
+import { createServiceApp } from '@micropay/platform';
+import type { Dependencies } from './dependencies';
+import { eventRoutes } from './http/event-routes';
+import { notificationRoutes } from './http/notification-routes';
+
+/** The notification-service HTTP application (no listen: main.ts and the tests mount it). */
+export function createApp(deps: Dependencies) {
+  return createServiceApp({
+    service: 'notification-service',
+    logger: deps.logger,
+    metrics: deps.metrics,
+    lifecycle: deps.lifecycle,
+    readinessCheck: () => deps.db.ping(),
+    openapi: {
+      title: 'MicroPay notification-service',
+      version: '1.0.0',
+      description: 'Notifications for people, created from the events the other services publish.',
+    },
+    routes: [...notificationRoutes(deps.notifications), ...eventRoutes(deps.consumer)],
+    verifier: deps.verifier,
+  });
+}

@@ -1,0 +1,29 @@
+import { createTokenVerifier, type Database, type Lifecycle, type Logger, type Metrics, type TokenVerifier } from '@micropay/platform';
+import type { Config } from './config';
+import { NotificationRepository } from './data/notification-repository';
+import { EventConsumer } from './domain/event-consumer';
+
+export interface Infrastructure {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+}
+
+export interface Dependencies extends Infrastructure {
+  notifications: NotificationRepository;
+  consumer: EventConsumer;
+  verifier: TokenVerifier;
+}
+
+/** Wires repositories and domain services; shared by main.ts and the tests. */
+export function createDependencies(infra: Infrastructure, overrides: { verifier?: TokenVerifier } = {}): Dependencies {
+  const notifications = new NotificationRepository(infra.db.knex);
+  return {
+    ...infra,
+    notifications,
+    consumer: new EventConsumer(notifications, infra.logger),
+    verifier: overrides.verifier ?? createTokenVerifier(infra.config.auth),
+  };
+}

@@ -1,0 +1,105 @@
+import { expect } from 'chai';
+import { newEvent } from '@micropay/platform';
+import { call } from '@micropay/platform/testing';
+import { startNotificationTestApp, type NotificationTestApp } from '../../support/notification-test-app';
+
+describe('notification-service events and notifications', () => {
+  let app: NotificationTestApp;
+  let publisher: string;
+  before(async function () {
+    this.timeout(60_000);
+    app = await startNotificationTestApp();
+    publisher = await app.issuer.clientToken('payment-service', ['events:publish']);
+  });
+  after(() => app?.close());
+
+  let users = 0;
+  const newUser = async () => {
+    const id = `usr_NTFTEST${Date.now()}${(users += 1)}`;
+    return { id, token: await app.issuer.userToken(id) };
+  };
+  const paymentEvent = (customer: string, amount = 1050) =>
+    newEvent('payment-service', 'payment.succeeded', { id: `pay_${Date.now()}`, customer, amount, currency: 'usd', status: 'succeeded' });
+  const deliver = (body: unknown, token = publisher) => call(app.url, 'POST', '/internal/events', { token, body });
+  const countRows = async (table: string) => Number((await app.db.knex(table).count<{ c: number }[]>('* as c'))[0]!.c);
+
+  it('turns a payment.succeeded event into a notification the customer can list', async () => {
+    const user = await newUser();
+    const event = paymentEvent(user.id);
+    const res = await deliver(event);
+    expect(res.status).to.equal(202);
+    expect(res.body).to.deep.equal({ received: true, duplicate: false });
+    const list = await call(app.url, 'GET', '/v1/notifications', { token: user.token });
+    expect(list.status).to.equal(200);
+    expect(list.body).to.include({ object: 'list', has_more: false });
+    expect(list.body.data).to.have.length(1);
+    expect(list.body.data[0]).to.include({ object: 'notification', type: 'payment.succeeded', channel: 'in_app', title: 'Payment succeeded', read_at: null });
+    expect(list.body.data[0].body).to.contain('$10.50');
+    expect(list.body.data[0].data).to.deep.equal({ payment: event.data.id });
+  });
+
+  it('processes a redelivered event once, even when copies arrive together', async () => {
+    const user = await newUser();
+    const event = paymentEvent(user.id);
+    const results = await Promise.all(Array.from({ length: 5 }, () => deliver(event)));
+    expect(results.every((r) => r.status === 202)).to.equal(true);
+    expect(results.filter((r) => r.body.duplicate === false)).to.have.length(1);
+    const again = await deliver(event);
+    expect(again.body.duplicate).to.equal(true);
+    const list = await call(app.url, 'GET', '/v1/notifications', { token: user.token });
+    expect(list.body.data).to.have.length(1);
+  });
+
+  it('records events it does not notify about, without creating notifications', async () => {
+    const before = await countRows('notifications');
+    const res = await deliver(newEvent('transaction-service', 'ledger.transfer_posted', { id: 'tr_1' }));
+    expect(res.status).to.equal(202);
+    expect(await countRows('notifications')).to.equal(before);
+  });
+
+  it('accepts events only from clients with events:publish', async () => {
+    const user = await newUser();
+    const before = await countRows('inbox');
+    expect((await deliver(paymentEvent(user.id), user.token)).status).to.equal(403);
+    const noScope = await app.issuer.clientToken('payment-service', ['ledger:write']);
+    const res = await deliver(paymentEvent(user.id), noScope);
+    expect(res.status).to.equal(403);
+    expect(res.body.error.code).to.equal('insufficient_scope');
+    expect((await call(app.url, 'POST', '/internal/events', { body: paymentEvent(user.id) })).status).to.equal(401);
+    expect(await countRows('inbox')).to.equal(before);
+  });
+
+  it('answers 400 naming the field for a malformed envelope, and records nothing', async () => {
+    const user = await newUser();
+    const before = await countRows('inbox');
+    const good = paymentEvent(user.id);
+    for (const [body, param] of [
+      [{ ...good, id: 'not-an-event-id' }, 'id'],
+      [{ ...good, time: 'yesterday' }, 'time'],
+      [{ ...good, extra: 1 }, 'extra'],
+      [{ ...good, data: undefined }, 'data'],
+    ] as const) {
+      const res = await deliver(body);
+      expect(res.status, param).to.equal(400);
+      expect(res.body.error.param).to.equal(param);
+    }
+    expect(await countRows('inbox')).to.equal(before);
+  });
+
+  it('lists only the caller\'s notifications, newest first, a page at a time', async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    for (const amount of [100, 200, 300]) await deliver(paymentEvent(alice.id, amount));
+    await deliver(paymentEvent(bob.id, 999));
+    const first = await call(app.url, 'GET', '/v1/notifications?limit=2', { token: alice.token });
+    expect(first.body.has_more).to.equal(true);
+    expect(first.body.data.map((n: { body: string }) => n.body)).to.deep.equal([
+      'Your payment of $3.00 was received and added to your wallet.',
+      'Your payment of $2.00 was received and added to your wallet.',
+    ]);
+    const next = await call(app.url, 'GET', `/v1/notifications?limit=2&starting_after=${first.body.data[1].id}`, { token: alice.token });
+    expect(next.body.data).to.have.length(1);
+    expect(next.body.has_more).to.equal(false);
+    expect(JSON.stringify(first.body) + JSON.stringify(next.body)).not.to.contain('9.99');
+  });
+});
