@@ -44,10 +44,15 @@ export async function authenticateRequest(req: Request, verifier: TokenVerifier,
   return caller;
 }
 
-/** Express middleware form, for the gateway's JWT authorizer. */
+/**
+ * Express middleware form, for the gateway's JWT authorizer. Failures go to `next` rather than
+ * a rejected promise, so it is safe to call outside Express's own promise handling.
+ */
 export function requireToken(verifier: TokenVerifier, policy: AuthPolicy): RequestHandler {
-  return async (req, res, next) => {
-    res.locals.caller = await authenticateRequest(req, verifier, policy);
-    next();
+  return (req, res, next) => {
+    authenticateRequest(req, verifier, policy).then((caller) => {
+      res.locals.caller = caller;
+      next();
+    }, next);
   };
 }

@@ -35,9 +35,11 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-      mixin() {
+      mixin(_object, _level, logger) {
         const context = currentContext();
-        return context ? { request_id: context.requestId } : {};
+        // Request loggers (pino-http) already carry request_id in their bindings.
+        if (!context || 'request_id' in logger.bindings()) return {};
+        return { request_id: context.requestId };
       },
     },
     destination,
