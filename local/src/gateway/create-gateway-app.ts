@@ -1,0 +1,93 @@
+import { Router, type Request } from 'express';
+import type { ServerResponse } from 'node:http';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import {
+  commonErrors,
+  createServiceApp,
+  errorBody,
+  requireToken,
+  type Lifecycle,
+  type Logger,
+  type Metrics,
+  type TokenVerifier,
+} from '@micropay/platform';
+import { apiDocsRouter } from './api-docs';
+import { isPublic, matchRoute } from './routes-table';
+
+export interface GatewayDeps {
+  upstreams: Record<string, string>;
+  verifier: TokenVerifier;
+  logger: Logger;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+}
+
+/** Like API Gateway's JWT authorizer: any valid access token (user or client) passes. */
+const AUTHORIZED = { public: false, users: true, clientScopes: [] as string[] };
+
+/**
+ * The local stand-in for AWS API Gateway: one origin, a JWT authorizer on every non-public
+ * route, request ids and latency metrics, and bodies streamed to the service untouched (so
+ * webhook signatures still verify).
+ */
+export function createGatewayApp(deps: GatewayDeps) {
+  const proxies = Object.fromEntries(
+    Object.entries(deps.upstreams).map(([service, target]) => [
+      service,
+      createProxyMiddleware<Request, ServerResponse>({
+        target,
+        changeOrigin: false,
+        xfwd: true,
+        proxyTimeout: 30_000,
+        on: {
+          proxyReq: (proxyReq, req) => {
+            proxyReq.setHeader('x-request-id', (req as Request).res?.locals.requestId ?? '');
+          },
+          error: (error, req, res) => {
+            deps.logger.warn({ err: error, service }, 'upstream unreachable');
+            const response = res as ServerResponse;
+            if (response.headersSent) return;
+            const appError = commonErrors.upstream_unavailable.create(`${service} is unavailable; retry later.`);
+            response.writeHead(503, { 'content-type': 'application/json' });
+            response.end(JSON.stringify(errorBody(appError, (req as Request).res?.locals.requestId)));
+          },
+        },
+      }),
+    ]),
+  );
+
+  const authorize = requireToken(deps.verifier, AUTHORIZED);
+  const proxy = Router();
+  proxy.use(apiDocsRouter(deps.upstreams));
+  proxy.use((req, res, next) => {
+    const route = matchRoute(req.path);
+    if (!route) {
+      next();
+      return;
+    }
+    res.locals.route = route.prefix;
+    const forward = () => proxies[route.service]!(req, res, next);
+    if (isPublic(route, req.path)) forward();
+    else authorize(req, res, (error?: unknown) => (error ? next(error) : forward()));
+  });
+
+  return createServiceApp({
+    service: 'local-gateway',
+    logger: deps.logger,
+    metrics: deps.metrics,
+    lifecycle: deps.lifecycle,
+    readinessCheck: async () => {
+      const results = await Promise.all(
+        Object.entries(deps.upstreams).map(async ([service, url]) => {
+          const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+          return res?.ok ? undefined : service;
+        }),
+      );
+      const down = results.filter(Boolean);
+      if (down.length) throw new Error(`not ready: ${down.join(', ')}`);
+    },
+    openapi: { title: 'MicroPay local gateway', version: '1.0.0', description: 'See /docs for the services behind it.' },
+    routes: [],
+    rawRouters: [{ path: '/', router: proxy }],
+  });
+}
