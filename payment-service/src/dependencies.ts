@@ -45,6 +45,7 @@ export function createDependencies(
   const tokens = clientCredentialsTokenSource({ ...config.clientCredentials, timeoutMs: config.peerTimeoutMs });
   const peer = (target: string) => new PeerClient({ target, discovery, metrics, logger, tokens, timeoutMs: config.peerTimeoutMs });
 
+  const paymentsByStatus = metrics.counter('payments_total', 'Payments entering each status, by method.', ['method', 'status']);
   const ledgerPeer = peer('transaction-service');
   const subscribers = config.eventSubscribers.map(peer);
   const relay = new OutboxRelay({ knex: db.knex, publisher: new HttpPushPublisher(subscribers), logger, metrics });
@@ -55,6 +56,7 @@ export function createDependencies(
     events: relay,
     fingerprintSecret: config.cardFingerprintSecret,
     logger,
+    observer: { statusChanged: (p) => paymentsByStatus.inc({ method: p.method, status: p.status }) },
   });
   return {
     ...infra,

@@ -16,7 +16,7 @@ export function createApp(deps: Dependencies) {
       version: '1.0.0',
       description: 'A double-entry ledger: wallets and system accounts, transfers that move integer minor units atomically.',
     },
-    routes: [...accountRoutes(deps.ledger), ...transferRoutes(deps.ledger)],
+    routes: [...accountRoutes(deps.ledger), ...transferRoutes(deps.ledger, deps.metrics)],
     verifier: deps.verifier,
     idempotency: deps.idempotency,
   });

@@ -20,7 +20,8 @@ export class EventConsumer {
     private readonly logger: Logger,
   ) {}
 
-  async consume(event: EventEnvelope): Promise<boolean> {
+  /** Returns whether the event was new and how many notifications it produced. */
+  async consume(event: EventEnvelope): Promise<{ fresh: boolean; notifications: number }> {
     const notifications = draftsFor(event).map((draft) => ({
       id: newId('ntf'),
       eventId: event.id,
@@ -33,6 +34,6 @@ export class EventConsumer {
       { event_id: event.id, event_type: event.type, notifications: fresh ? notifications.length : 0, duplicate: !fresh },
       'event consumed',
     );
-    return fresh;
+    return { fresh, notifications: fresh ? notifications.length : 0 };
   }
 }

@@ -1,10 +1,12 @@
-import { auth, defineRoute, EVENTS_PATH } from '@micropay/platform';
+import { auth, defineRoute, EVENTS_PATH, type Metrics } from '@micropay/platform';
 import { z } from 'zod';
 import type { EventConsumer } from '../domain/event-consumer';
 import { EventBody } from './schemas';
 
 /** Where events arrive locally (HTTP push from each producer's outbox relay; SQS in AWS). */
-export function eventRoutes(consumer: EventConsumer) {
+export function eventRoutes(consumer: EventConsumer, metrics: Metrics) {
+  const consumed = metrics.counter('events_consumed_total', 'Events received, by type and whether they were duplicates.', ['type', 'duplicate']);
+  const created = metrics.counter('notifications_created_total', 'Notifications created, by event type and channel.', ['type', 'channel']);
   return [
     defineRoute({
       method: 'post',
@@ -18,7 +20,9 @@ export function eventRoutes(consumer: EventConsumer) {
       request: { body: EventBody },
       responses: { 202: { description: 'Accepted (processed now, or already before).', schema: z.object({ received: z.literal(true), duplicate: z.boolean() }) } },
       async handler({ body }) {
-        const fresh = await consumer.consume(body);
+        const { fresh, notifications } = await consumer.consume(body);
+        consumed.inc({ type: body.type, duplicate: String(!fresh) });
+        if (notifications > 0) created.inc({ type: body.type, channel: 'in_app' }, notifications);
         return { status: 202, body: { received: true, duplicate: !fresh } };
       },
     }),

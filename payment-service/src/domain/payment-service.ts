@@ -3,7 +3,7 @@ import { inspectCard, type CardInput } from './card';
 import { paymentErrors } from './errors';
 import type { Payment } from './payment';
 import { presentPayment } from './payment-view';
-import type { EventNotifier, LedgerGateway, PaymentProvider, PaymentStore } from './ports';
+import type { EventNotifier, LedgerGateway, PaymentObserver, PaymentProvider, PaymentStore } from './ports';
 
 export interface CreateCardPayment {
   amount: number;
@@ -21,6 +21,7 @@ export interface PaymentServiceDeps {
   events: EventNotifier;
   fingerprintSecret: string;
   logger: Logger;
+  observer?: PaymentObserver;
 }
 
 const eventOf = (type: string) => (payment: Payment) => ({ type, data: presentPayment(payment) });
@@ -72,15 +73,17 @@ export class PaymentService {
       createdAt: now,
       updatedAt: now,
     });
+    this.deps.observer?.statusChanged(payment);
 
     const charge = await provider.chargeCard({ paymentId: payment.id, amount: payment.amount, currency: payment.currency, card: input.card });
     if (charge.outcome === 'declined') {
-      await store.transition(
+      const failed = await store.transition(
         payment.id,
         'failed',
         { failureCode: charge.declineCode, failureMessage: charge.message, providerPaymentId: charge.providerPaymentId },
         eventOf('payment.failed'),
       );
+      if (failed) this.deps.observer?.statusChanged(failed);
       this.deps.events.wake();
       throw this.declined(payment.id, charge.declineCode, charge.message);
     }
@@ -102,6 +105,7 @@ export class PaymentService {
       return payment;
     }
     const succeeded = await this.deps.store.transition(payment.id, 'succeeded', { ledgerTransferId: transferId }, eventOf('payment.succeeded'));
+    if (succeeded) this.deps.observer?.statusChanged(succeeded);
     this.deps.events.wake();
     return succeeded ?? ((await this.deps.store.findById(payment.id)) as Payment);
   }

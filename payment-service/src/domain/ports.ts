@@ -52,3 +52,8 @@ export interface PaymentStore {
 export interface EventNotifier {
   wake(): void;
 }
+
+/** Business metrics: told whenever a payment is created or changes status. */
+export interface PaymentObserver {
+  statusChanged(payment: Payment): void;
+}

@@ -1,11 +1,13 @@
-import { auth, defineRoute } from '@micropay/platform';
+import { AppError, auth, defineRoute, type Metrics } from '@micropay/platform';
 import { ledgerErrors } from '../domain/errors';
 import type { LedgerService } from '../domain/ledger-service';
 import { actorOf } from './account-routes';
 import { presentTransfer, presentTransferResult } from './presenters';
 import { CreateTransferBody, TransferIdParams, TransferSchema } from './schemas';
 
-export function transferRoutes(ledger: LedgerService) {
+export function transferRoutes(ledger: LedgerService, metrics: Metrics) {
+  const transfers = metrics.counter('ledger_transfers_total', 'Transfer requests by currency and outcome (posted, or the error code).', ['currency', 'outcome']);
+  const volume = metrics.counter('ledger_transfer_amount_total', 'Money moved by posted transfers, in minor units.', ['currency']);
   return [
     defineRoute({
       method: 'post',
@@ -28,18 +30,26 @@ export function transferRoutes(ledger: LedgerService) {
       ],
       async handler({ body, caller, idempotencyKey }) {
         const actor = actorOf(caller);
-        const result = await ledger.createTransfer(
-          actor,
-          {
-            fromAccount: body.from_account,
-            toAccount: body.to_account,
-            amount: body.amount,
-            currency: body.currency,
-            description: body.description,
-            metadata: body.metadata,
-          },
-          idempotencyKey,
-        );
+        let result;
+        try {
+          result = await ledger.createTransfer(
+            actor,
+            {
+              fromAccount: body.from_account,
+              toAccount: body.to_account,
+              amount: body.amount,
+              currency: body.currency,
+              description: body.description,
+              metadata: body.metadata,
+            },
+            idempotencyKey,
+          );
+        } catch (error) {
+          transfers.inc({ currency: body.currency, outcome: error instanceof AppError ? error.code : 'error' });
+          throw error;
+        }
+        transfers.inc({ currency: body.currency, outcome: 'posted' });
+        volume.inc({ currency: body.currency }, body.amount);
         return { status: 201, body: presentTransferResult(result, actor) };
       },
     }),

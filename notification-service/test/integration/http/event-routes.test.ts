@@ -50,6 +50,12 @@ describe('notification-service events and notifications', () => {
     expect(list.body.data).to.have.length(1);
   });
 
+  it('counts consumed events, duplicates and notifications in /metrics', async () => {
+    const res = await call(app.url, 'GET', '/metrics');
+    expect(res.body).to.match(/events_consumed_total\{[^}]*type="payment.succeeded"[^}]*duplicate="true"[^}]*\} [1-9]/);
+    expect(res.body).to.match(/notifications_created_total\{[^}]*type="payment.succeeded"[^}]*channel="in_app"[^}]*\} [1-9]/);
+  });
+
   it('records events it does not notify about, without creating notifications', async () => {
     const before = await countRows('notifications');
     const res = await deliver(newEvent('transaction-service', 'ledger.transfer_posted', { id: 'tr_1' }));

@@ -174,6 +174,13 @@ describe('payment-service POST /v1/payments (card)', () => {
     expect(res.body.error).to.include({ code: 'expired_card', param: 'card.exp_year' });
   });
 
+  it('counts payments by method and status in /metrics', async () => {
+    const res = await call(app.url, 'GET', '/metrics');
+    expect(res.body).to.match(/payments_total\{[^}]*method="card"[^}]*status="succeeded"[^}]*\} [1-9]/);
+    expect(res.body).to.match(/payments_total\{[^}]*method="card"[^}]*status="failed"[^}]*\} [1-9]/);
+    expect(res.body).to.match(/circuit_breaker_state\{[^}]*target="transaction-service"/);
+  });
+
   it('shows payments only to their customer, newest first', async () => {
     const alice = await customerWithWallet(app);
     const ids: string[] = [];

@@ -120,6 +120,13 @@ describe('transaction-service transfers', () => {
     expect(after.body.balance).to.equal(0);
   });
 
+  it('counts transfers by outcome and volume in /metrics', async () => {
+    const res = await call(app.url, 'GET', '/metrics');
+    expect(res.body).to.match(/ledger_transfers_total\{[^}]*currency="usd"[^}]*outcome="posted"[^}]*\} [1-9]/);
+    expect(res.body).to.match(/ledger_transfers_total\{[^}]*outcome="insufficient_funds"[^}]*\} [1-9]/);
+    expect(res.body).to.match(/ledger_transfer_amount_total\{[^}]*currency="usd"[^}]*\} [1-9]/);
+  });
+
   it('keeps the books balanced: every currency sums to zero and each balance matches its transfers', async () => {
     const sums = await app.db.knex('accounts').select('currency').sum('balance as total').groupBy('currency');
     for (const row of sums) expect(row.total, row.currency).to.equal(0);
