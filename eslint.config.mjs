@@ -2,6 +2,20 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const SERVICES = ['auth-service', 'transaction-service', 'payment-service', 'notification-service'];
+
+/** Services talk over HTTP and events, never through each other's code (STYLE.md). */
+const otherServices = (service) => ({
+  group: SERVICES.filter((other) => other !== service).map((other) => `**/${other}/**`),
+  message: 'Services never import each other: call the peer over HTTP or consume its events.',
+});
+
+/** Domain code holds the rules and stays free of frameworks, storage and AWS (STYLE.md). */
+const frameworks = {
+  group: ['express', 'knex', 'pg', '@aws-sdk/*', '**/http/**', '**/data/**', '**/adapters/**'],
+  message: 'Domain code must not depend on HTTP, storage or AWS: define a port in domain/ and implement it outside.',
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', '.nyc_output/**', '.micropay/**', '.tools/**'] },
   js.configs.recommended,
@@ -15,13 +29,16 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
-  {
-    // Services never import each other, and domain code stays free of framework imports (STYLE.md).
-    files: ['*-service/src/domain/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: ['express', 'knex', '@aws-sdk/*', 'pg', '*/http/*', '*/data/*', '*/adapters/*'] }],
+  ...SERVICES.flatMap((service) => [
+    {
+      files: [`${service}/**/*.ts`],
+      rules: { 'no-restricted-imports': ['error', { patterns: [otherServices(service)] }] },
     },
-  },
+    {
+      files: [`${service}/src/domain/**/*.ts`],
+      rules: { 'no-restricted-imports': ['error', { patterns: [otherServices(service), frameworks] }] },
+    },
+  ]),
   {
     files: ['**/test/**/*.ts'],
     languageOptions: { globals: { ...globals.mocha } },
