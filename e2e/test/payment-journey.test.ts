@@ -4,7 +4,7 @@ import { decodeProtectedHeader } from 'jose';
 import { call } from '@micropay/platform/testing';
 import { eventually, startE2eStack, type E2eStack } from './support';
 
-describe('e2e: a customer pays into a wallet, across all four services', function () {
+describe('e2e: `npm start`, then a customer pays into a wallet across all four services', function () {
   this.timeout(240_000);
   let stack: E2eStack;
   const email = `e2e.${Date.now()}@example.com`;
@@ -18,7 +18,7 @@ describe('e2e: a customer pays into a wallet, across all four services', functio
     stack = await startE2eStack();
   });
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') process.stderr.write(`--- last platform logs ---\n${stack?.logs.slice(-60).join('\n')}\n`);
+    if (this.currentTest?.state === 'failed') process.stderr.write(`--- last lines of npm start ---\n${stack?.output.slice(-60).join('\n')}\n`);
   });
   after(async function () {
     this.timeout(60_000);
@@ -89,7 +89,7 @@ describe('e2e: a customer pays into a wallet, across all four services', functio
     expect((await call(stack.gateway, 'GET', `/v1/accounts/${walletId}`, { token })).body.balance).to.equal(1050);
   });
 
-  it('keeps everything across a restart: the user, the signing key, the balance', async function () {
+  it('stops cleanly on Ctrl-C, and the next npm start finds the user, the signing key and the balance', async function () {
     this.timeout(240_000);
     await stack.restart();
     expect((await call(stack.gateway, 'GET', `/v1/accounts/${walletId}`, { token })).body.balance).to.equal(1050);

@@ -1,59 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import getPort from 'get-port';
-import { loadConfig } from '@micropay/platform';
 import { createScratchDatabase, testEnv, type ScratchDatabase } from '@micropay/platform/testing';
-import { startPlatform, type RunningPlatform } from '@micropay/local/launcher';
-import { localConfigSchema, type LocalConfig } from '@micropay/local/local-config';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface E2eStack {
-  config: LocalConfig;
-  platform: RunningPlatform;
-  logs: string[];
   gateway: string;
+  /** Everything `npm start` printed, for failure reports. */
+  output: string[];
+  /** Ctrl-C, then `npm start` again on the same data. */
   restart(): Promise<void>;
   teardown(): Promise<void>;
 }
 
 /**
- * The whole platform as `npm start` runs it, but on free ports and a temporary data directory
- * (or a fresh database on the PostgreSQL server when DATABASE_URL is set), so it never meets a
- * developer's running stack or data.
+ * The README's `npm start`, run as a user runs it, on free ports and a temporary data
+ * directory (or a fresh database on the PostgreSQL server when DATABASE_URL is set), so it
+ * never meets a developer's running stack or data. Stopping sends SIGINT to the whole process
+ * group, as Ctrl-C in a terminal does.
  */
 export async function startE2eStack(): Promise<E2eStack> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'micropay-e2e-'));
   const { DATABASE_URL } = testEnv();
   const scratch: ScratchDatabase | undefined = DATABASE_URL ? await createScratchDatabase(DATABASE_URL, 'e2e') : undefined;
-  const config = loadConfig(localConfigSchema, {
+  const ports = {
+    GATEWAY_PORT: await getPort(),
+    AUTH_SERVICE_PORT: await getPort(),
+    TRANSACTION_SERVICE_PORT: await getPort(),
+    PAYMENT_SERVICE_PORT: await getPort(),
+    NOTIFICATION_SERVICE_PORT: await getPort(),
+  };
+  const env = {
+    ...process.env,
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
     MICROPAY_DATA_DIR: dataDir,
-    GATEWAY_PORT: String(await getPort()),
-    AUTH_SERVICE_PORT: String(await getPort()),
-    TRANSACTION_SERVICE_PORT: String(await getPort()),
-    PAYMENT_SERVICE_PORT: String(await getPort()),
-    NOTIFICATION_SERVICE_PORT: String(await getPort()),
-    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-  });
-  const logs: string[] = [];
-  const launch = () => startPlatform({ config, output: (name, line) => void logs.push(`${name} | ${line}`) });
-  const stack: E2eStack = {
-    config,
-    logs,
-    platform: await launch(),
-    gateway: '',
+  };
+  const output: string[] = [];
+  let child: ChildProcess;
+
+  const start = async () => {
+    child = spawn('npm', ['start'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = readline.createInterface({ input: child.stdout! });
+    readline.createInterface({ input: child.stderr! }).on('line', (line) => output.push(`stderr | ${line}`));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('npm start was not ready within 180 s')), 180_000);
+      lines.on('line', (line) => {
+        output.push(line);
+        if (line.startsWith('MicroPay is running.')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`npm start exited with code ${code} before it was ready`));
+      });
+    });
+  };
+
+  /**
+   * Ctrl-C: SIGINT to the process group. Resolves once every process is gone (the pipes close
+   * only when the launcher, which holds them, has exited) with how npm ended.
+   */
+  const interrupt = () =>
+    new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve({ code: child.exitCode, signal: child.signalCode });
+        return;
+      }
+      child.once('close', (code, signal) => resolve({ code, signal }));
+      try {
+        process.kill(-child.pid!, 'SIGINT');
+      } catch {
+        // the group is already gone
+      }
+    });
+
+  await start();
+  return {
+    gateway: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
+    output,
     async restart() {
-      await stack.platform.stop();
-      stack.platform = await launch();
+      const { code, signal } = await interrupt();
+      // npm re-raises the SIGINT it received; the launcher itself must have stopped cleanly.
+      if (code !== 0 && signal !== 'SIGINT') throw new Error(`npm start ended with code ${code}, signal ${signal} on Ctrl-C`);
+      if (!output.includes('Stopped.')) throw new Error('npm start did not report a clean stop');
+      await start();
     },
     async teardown() {
-      await stack.platform.stop();
+      await interrupt();
       await fs.rm(dataDir, { recursive: true, force: true });
       await scratch?.drop();
     },
   };
-  stack.gateway = stack.platform.urls.gateway;
-  return stack;
 }
 
 /** Polls until `check` returns a value (events are asynchronous by design). */
