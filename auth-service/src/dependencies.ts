@@ -1,4 +1,4 @@
-import type { Database, Lifecycle, Logger, Metrics } from '@micropay/platform';
+import type { ServiceInfrastructure } from '@micropay/platform';
 import type { Config } from './config';
 import { Argon2PasswordHasher } from './adapters/argon2-password-hasher';
 import { ClientCredentialsGrant } from './domain/client-credentials-grant';
@@ -11,13 +11,7 @@ import { RefreshTokenRepository } from './data/refresh-token-repository';
 import { SigningKeyRepository } from './data/signing-key-repository';
 import { UserRepository } from './data/user-repository';
 
-export interface Infrastructure {
-  config: Config;
-  db: Database;
-  logger: Logger;
-  metrics: Metrics;
-  lifecycle: Lifecycle;
-}
+export type Infrastructure = ServiceInfrastructure<Config>;
 
 export interface Dependencies extends Infrastructure {
   identity: IdentityProvider;

@@ -1,4 +1,4 @@
-import { exitOnStartupFailure, loadConfigOrExit, openInfrastructure, runService } from '@micropay/platform';
+import { exitOnStartupFailure, loadConfigOrExit, openInfrastructure, serve } from '@micropay/platform';
 import { createApp } from './app';
 import { configSchema } from './config';
 import { migrations } from './data/migrations';
@@ -10,14 +10,7 @@ async function main(): Promise<void> {
   const infra = await openInfrastructure(config, migrations);
   const deps = createDependencies({ config, ...infra });
   await deps.keys.active(); // create the signing key on first start, not on the first login
-  await runService({
-    app: createApp(deps),
-    ...config.http,
-    logger: infra.logger,
-    lifecycle: infra.lifecycle,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
-    handleSignals: true,
-  });
+  await serve(createApp(deps), config, infra);
 }
 
 main().catch(exitOnStartupFailure('auth-service'));

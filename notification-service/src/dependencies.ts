@@ -1,15 +1,9 @@
-import { createTokenVerifier, type Database, type Lifecycle, type Logger, type Metrics, type TokenVerifier } from '@micropay/platform';
+import { createTokenVerifier, type ServiceInfrastructure, type TokenVerifier } from '@micropay/platform';
 import type { Config } from './config';
 import { NotificationRepository } from './data/notification-repository';
 import { EventConsumer } from './domain/event-consumer';
 
-export interface Infrastructure {
-  config: Config;
-  db: Database;
-  logger: Logger;
-  metrics: Metrics;
-  lifecycle: Lifecycle;
-}
+export type Infrastructure = ServiceInfrastructure<Config>;
 
 export interface Dependencies extends Infrastructure {
   notifications: NotificationRepository;

@@ -6,10 +6,7 @@ import {
   OutboxRelay,
   PeerClient,
   StaticDiscovery,
-  type Database,
-  type Lifecycle,
-  type Logger,
-  type Metrics,
+  type ServiceInfrastructure,
   type TokenVerifier,
 } from '@micropay/platform';
 import type { Config } from './config';
@@ -19,13 +16,7 @@ import { PaymentRepository } from './data/payment-repository';
 import { PaymentService } from './domain/payment-service';
 import type { PaymentProvider } from './domain/ports';
 
-export interface Infrastructure {
-  config: Config;
-  db: Database;
-  logger: Logger;
-  metrics: Metrics;
-  lifecycle: Lifecycle;
-}
+export type Infrastructure = ServiceInfrastructure<Config>;
 
 export interface Dependencies extends Infrastructure {
   payments: PaymentService;

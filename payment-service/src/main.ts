@@ -1,4 +1,4 @@
-import { exitOnStartupFailure, loadConfigOrExit, openInfrastructure, periodicJob, runService } from '@micropay/platform';
+import { exitOnStartupFailure, idempotencyPurgeJob, loadConfigOrExit, openInfrastructure, periodicJob, serve } from '@micropay/platform';
 import { createApp } from './app';
 import { configSchema } from './config';
 import { migrations } from './data/migrations';
@@ -14,21 +14,14 @@ async function main(): Promise<void> {
   deps.relay.start();
   const settlement = periodicJob('ledger-settlement', config.settlementIntervalMs, () => deps.payments.settleAwaitingLedger(), logger);
   settlement.start();
-  const purge = periodicJob('idempotency-purge', 3600_000, async () => void (await deps.idempotency.purgeExpired()), logger);
+  const purge = idempotencyPurgeJob(deps.idempotency, logger);
   purge.start();
   lifecycle.onShutdown('peer clients', () => deps.peers.forEach((p) => p.shutdown()));
   lifecycle.onShutdown('background jobs', async () => {
     await Promise.all([deps.relay.stop(), settlement.stop(), purge.stop()]);
   });
 
-  await runService({
-    app: createApp(deps),
-    ...config.http,
-    logger,
-    lifecycle,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
-    handleSignals: true,
-  });
+  await serve(createApp(deps), config, infra);
 }
 
 main().catch(exitOnStartupFailure('payment-service'));

@@ -10,6 +10,3 @@ export function newId(prefix: string): string {
   return `${prefix}_${ulid()}`;
 }
 
-export function hasPrefix(id: string, prefix: string): boolean {
-  return new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`).test(id);
-}

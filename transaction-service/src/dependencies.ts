@@ -1,15 +1,9 @@
-import { createTokenVerifier, IdempotencyStore, type Database, type Lifecycle, type Logger, type Metrics, type TokenVerifier } from '@micropay/platform';
+import { createTokenVerifier, IdempotencyStore, type ServiceInfrastructure, type TokenVerifier } from '@micropay/platform';
 import type { Config } from './config';
 import { LedgerRepository } from './data/ledger-repository';
 import { LedgerService } from './domain/ledger-service';
 
-export interface Infrastructure {
-  config: Config;
-  db: Database;
-  logger: Logger;
-  metrics: Metrics;
-  lifecycle: Lifecycle;
-}
+export type Infrastructure = ServiceInfrastructure<Config>;
 
 export interface Dependencies extends Infrastructure {
   ledger: LedgerService;

@@ -1,4 +1,4 @@
-import { exitOnStartupFailure, loadConfigOrExit, openInfrastructure, periodicJob, runService } from '@micropay/platform';
+import { exitOnStartupFailure, idempotencyPurgeJob, loadConfigOrExit, openInfrastructure, serve } from '@micropay/platform';
 import { createApp } from './app';
 import { configSchema } from './config';
 import { migrations } from './data/migrations';
@@ -10,18 +10,11 @@ async function main(): Promise<void> {
   const infra = await openInfrastructure(config, migrations);
   const deps = createDependencies({ config, ...infra });
 
-  const purge = periodicJob('idempotency-purge', 3600_000, async () => void (await deps.idempotency.purgeExpired()), infra.logger);
+  const purge = idempotencyPurgeJob(deps.idempotency, infra.logger);
   purge.start();
   infra.lifecycle.onShutdown('idempotency purge', () => purge.stop());
 
-  await runService({
-    app: createApp(deps),
-    ...config.http,
-    logger: infra.logger,
-    lifecycle: infra.lifecycle,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
-    handleSignals: true,
-  });
+  await serve(createApp(deps), config, infra);
 }
 
 main().catch(exitOnStartupFailure('transaction-service'));

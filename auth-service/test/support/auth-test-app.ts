@@ -1,5 +1,5 @@
-import { createTokenVerifier, Lifecycle, loadConfig, Metrics, type Database } from '@micropay/platform';
-import { listen, openTestDatabase, testLogger, type Listening } from '@micropay/platform/testing';
+import { createTokenVerifier, loadConfig, type Database } from '@micropay/platform';
+import { listen, type Listening, openTestDatabase, testInfrastructure } from '@micropay/platform/testing';
 import { createApp } from '../../src/app';
 import { configSchema } from '../../src/config';
 import { migrations } from '../../src/data/migrations';
@@ -25,7 +25,7 @@ export async function startAuthTestApp(env: Record<string, string> = {}): Promis
     ...env,
   });
   const db = await openTestDatabase('auth', migrations);
-  const deps = createDependencies({ config, db, logger: testLogger('auth-service'), metrics: new Metrics('auth-service', { defaultMetrics: false }), lifecycle: new Lifecycle() });
+  const deps = createDependencies({ config, ...testInfrastructure('auth-service', db) });
   const server = await listen(createApp(deps));
   return {
     url: server.url,

@@ -1,5 +1,5 @@
-import { Lifecycle, loadConfig, Metrics, type Database } from '@micropay/platform';
-import { listen, openTestDatabase, TestIssuer, testLogger, type Listening } from '@micropay/platform/testing';
+import { loadConfig, type Database } from '@micropay/platform';
+import { listen, type Listening, openTestDatabase, testInfrastructure, TestIssuer } from '@micropay/platform/testing';
 import { createApp } from '../../src/app';
 import { configSchema } from '../../src/config';
 import { migrations } from '../../src/data/migrations';
@@ -17,13 +17,7 @@ export async function startNotificationTestApp(): Promise<NotificationTestApp> {
   const issuer = await TestIssuer.start();
   const db = await openTestDatabase('notifications', migrations);
   const deps = createDependencies(
-    {
-      config: loadConfig(configSchema, {}),
-      db,
-      logger: testLogger('notification-service'),
-      metrics: new Metrics('notification-service', { defaultMetrics: false }),
-      lifecycle: new Lifecycle(),
-    },
+    { config: loadConfig(configSchema, {}), ...testInfrastructure('notification-service', db) },
     { verifier: issuer.verifier() },
   );
   const server = await listen(createApp(deps));

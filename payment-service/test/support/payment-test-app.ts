@@ -1,5 +1,5 @@
-import { Lifecycle, loadConfig, Metrics, type Database, type Logger } from '@micropay/platform';
-import { listen, openTestDatabase, TestIssuer, testLogger, type Listening } from '@micropay/platform/testing';
+import { loadConfig, type Database, type Logger } from '@micropay/platform';
+import { listen, type Listening, openTestDatabase, testInfrastructure, TestIssuer } from '@micropay/platform/testing';
 import { createApp } from '../../src/app';
 import { configSchema } from '../../src/config';
 import { migrations } from '../../src/data/migrations';
@@ -30,16 +30,8 @@ export async function startPaymentTestApp(options: { logger?: Logger } = {}): Pr
     CARD_FINGERPRINT_SECRET: 'f'.repeat(40),
     PEER_TIMEOUT_MS: '1000',
   });
-  const deps = createDependencies(
-    {
-      config,
-      db,
-      logger: options.logger ?? testLogger('payment-service'),
-      metrics: new Metrics('payment-service', { defaultMetrics: false }),
-      lifecycle: new Lifecycle(),
-    },
-    { verifier: issuer.verifier() },
-  );
+  const infra = testInfrastructure('payment-service', db);
+  const deps = createDependencies({ config, ...infra, logger: options.logger ?? infra.logger }, { verifier: issuer.verifier() });
   const server = await listen(createApp(deps));
   return {
     url: server.url,

@@ -1,9 +1,11 @@
+import type { Application } from 'express';
 import type { BaseConfig } from '../config/service-config';
 import { openDatabase, type Database } from '../db/database';
 import type { Migration } from '../db/migrate';
 import { createLogger, type Logger } from '../logging/logger';
 import { Metrics } from '../metrics/metrics';
 import { Lifecycle } from './lifecycle';
+import { runService, type RunningService } from './run-service';
 
 export interface Infrastructure {
   logger: Logger;
@@ -28,6 +30,21 @@ export async function openInfrastructure(config: BaseConfig, migrations: Migrati
   });
   lifecycle.onShutdown('database', () => db.close());
   return { logger, metrics, lifecycle, db };
+}
+
+/** What a service's dependencies are built from: its config plus the shared infrastructure. */
+export type ServiceInfrastructure<C> = Infrastructure & { config: C };
+
+/** Listens on the configured address with graceful shutdown on SIGTERM/SIGINT. */
+export function serve(app: Application, config: BaseConfig, infra: Infrastructure): Promise<RunningService> {
+  return runService({
+    app,
+    ...config.http,
+    logger: infra.logger,
+    lifecycle: infra.lifecycle,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    handleSignals: true,
+  });
 }
 
 /** For `main().catch(...)`: a service that cannot start says why and exits non-zero. */

@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics/metrics';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import { buildOpenApiDocument, type OpenApiInfo } from '../openapi/openapi-document';
-import { currentContext, requestIdFrom, runWithContext } from './request-context';
+import { requestIdFrom, runWithContext } from './request-context';
 import type { Lifecycle } from './lifecycle';
 import { routeHandler, type AnyRoute } from './route';
 
@@ -126,4 +126,3 @@ export function createServiceApp(options: ServiceAppOptions): Application {
   return app;
 }
 
-export { currentContext };

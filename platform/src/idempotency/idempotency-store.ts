@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import stringify from 'safe-stable-stringify';
 import { commonErrors } from '../errors/app-error';
 import type { Migration } from '../db/migrate';
+import { periodicJob, type PeriodicJob } from '../jobs/periodic-job';
+import type { Logger } from '../logging/logger';
 
 export interface StoredResponse {
   status: number;
@@ -101,6 +103,11 @@ export class IdempotencyStore {
   async purgeExpired(): Promise<number> {
     return this.knex('idempotency_keys').where('expires_at', '<', this.knex.fn.now()).delete();
   }
+}
+
+/** Deletes expired keys every hour (they are kept 24 h, then forgotten). */
+export function idempotencyPurgeJob(store: IdempotencyStore, logger: Logger, intervalMs = 3600_000): PeriodicJob {
+  return periodicJob('idempotency-purge', intervalMs, async () => void (await store.purgeExpired()), logger);
 }
 
 export const idempotencyMigration: Migration = {

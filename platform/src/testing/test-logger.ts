@@ -1,7 +1,16 @@
+import type { Database } from '../db/database';
+import type { Infrastructure } from '../http/bootstrap';
+import { Lifecycle } from '../http/lifecycle';
 import { createLogger, type Logger } from '../logging/logger';
+import { Metrics } from '../metrics/metrics';
 import { testEnv } from './test-env';
 
 /** Silent unless TEST_LOG_LEVEL asks for lines (e.g. TEST_LOG_LEVEL=debug npm test). */
 export function testLogger(service = 'test'): Logger {
   return createLogger({ service, level: testEnv().TEST_LOG_LEVEL });
+}
+
+/** A service's infrastructure for tests: the given database, a quiet logger, fresh metrics. */
+export function testInfrastructure(service: string, db: Database): Infrastructure {
+  return { db, logger: testLogger(service), metrics: new Metrics(service, { defaultMetrics: false }), lifecycle: new Lifecycle() };
 }

@@ -1,5 +1,5 @@
-import { Lifecycle, loadConfig, Metrics, type Database } from '@micropay/platform';
-import { call, listen, openTestDatabase, TestIssuer, testLogger, type Listening } from '@micropay/platform/testing';
+import { loadConfig, type Database } from '@micropay/platform';
+import { call, listen, type Listening, openTestDatabase, testInfrastructure, TestIssuer } from '@micropay/platform/testing';
 import { createApp } from '../../src/app';
 import { configSchema } from '../../src/config';
 import { migrations } from '../../src/data/migrations';
@@ -19,10 +19,7 @@ export async function startLedgerTestApp(): Promise<LedgerTestApp> {
   const issuer = await TestIssuer.start();
   const db = await openTestDatabase('ledger', migrations);
   const config = loadConfig(configSchema, {});
-  const deps = createDependencies(
-    { config, db, logger: testLogger('transaction-service'), metrics: new Metrics('transaction-service', { defaultMetrics: false }), lifecycle: new Lifecycle() },
-    { verifier: issuer.verifier() },
-  );
+  const deps = createDependencies({ config, ...testInfrastructure('transaction-service', db) }, { verifier: issuer.verifier() });
   const server = await listen(createApp(deps));
   return {
     url: server.url,
