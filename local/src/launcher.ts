@@ -78,15 +78,15 @@ function environments(config: LocalConfig, secrets: Awaited<ReturnType<typeof lo
   return { env, url };
 }
 
-async function waitUntilReady(url: string, deadline: number, exited: Promise<unknown>): Promise<void> {
-  let crashed = false;
-  void exited.then(() => (crashed = true));
-  while (Date.now() < deadline && !crashed) {
+async function waitUntilReady(url: string, deadline: number, exited: Promise<{ name: string; code: number | null }>): Promise<void> {
+  let crash: { name: string; code: number | null } | undefined;
+  void exited.then((e) => (crash = e));
+  while (Date.now() < deadline && !crash) {
     const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
     if (res?.ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(crashed ? `a process exited while ${url} was starting` : `${url} was not ready in time`);
+  throw new Error(crash ? `${crash.name} exited with code ${crash.code} during startup (its output is above)` : `${url} was not ready in time`);
 }
 
 /**
