@@ -115,3 +115,23 @@ describe('transaction-service GET /v1/accounts/:id/transfers', () => {
     }
   });
 });
+
+describe('transaction-service /openapi.json', () => {
+  let app: LedgerTestApp;
+  before(async function () {
+    this.timeout(60_000);
+    app = await startLedgerTestApp();
+  });
+  after(() => app?.close());
+
+  it('documents the ledger routes and every error code they return', async () => {
+    const doc = (await call(app.url, 'GET', '/openapi.json')).body;
+    for (const path of ['/v1/transfers/{id}/post', '/v1/transfers/{id}/void', '/v1/accounts/{id}/transfers', '/v1/ledger/verify']) {
+      expect(doc.paths, path).to.have.property(path);
+    }
+    const text = JSON.stringify(doc);
+    for (const code of ['transfer_not_pending', 'amount_exceeds_hold', 'transfer_forbidden', 'insufficient_funds']) expect(text).to.include(code);
+    expect(doc.components.schemas.CreateTransferRequest.properties).to.include.keys('pending', 'timeout_seconds');
+    expect(doc.paths['/v1/transfers/{id}/post'].post.requestBody.required).not.to.equal(true);
+  });
+});
