@@ -15,6 +15,7 @@ export * from './metrics/metrics';
 export * from './db/database';
 export * from './db/migrate';
 export * from './db/keyset-page';
+export * from './db/transaction-with-retry';
 export * from './db/embedded-postgres';
 export * from './auth/token-verifier';
 export * from './auth/authenticate';

@@ -1,6 +1,7 @@
 import { createServiceApp } from '@micropay/platform';
 import type { Dependencies } from './dependencies';
 import { accountRoutes } from './http/account-routes';
+import { ledgerRoutes } from './http/ledger-routes';
 import { transferRoutes } from './http/transfer-routes';
 
 /** The transaction-service HTTP application (no listen: main.ts and the tests mount it). */
@@ -16,7 +17,7 @@ export function createApp(deps: Dependencies) {
       version: '1.0.0',
       description: 'A double-entry ledger: wallets and system accounts, transfers that move integer minor units atomically.',
     },
-    routes: [...accountRoutes(deps.ledger), ...transferRoutes(deps.ledger, deps.metrics)],
+    routes: [...accountRoutes(deps.ledger), ...transferRoutes(deps.ledger, deps.ledgerMetrics), ...ledgerRoutes(deps.ledger)],
     verifier: deps.verifier,
     idempotency: deps.idempotency,
   });

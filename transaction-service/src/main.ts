@@ -3,6 +3,7 @@ import { createApp } from './app';
 import { configSchema } from './config';
 import { migrations } from './data/migrations';
 import { createDependencies } from './dependencies';
+import { expirySweeper } from './expiry-sweeper';
 
 /** Composition root: config → dependencies → background jobs → listen → signals. */
 async function main(): Promise<void> {
@@ -12,7 +13,11 @@ async function main(): Promise<void> {
 
   const purge = idempotencyPurgeJob(deps.idempotency, infra.logger);
   purge.start();
-  infra.lifecycle.onShutdown('idempotency purge', () => purge.stop());
+  const sweeper = expirySweeper(deps);
+  sweeper.start();
+  infra.lifecycle.onShutdown('background jobs', async () => {
+    await Promise.all([purge.stop(), sweeper.stop()]);
+  });
 
   await serve(createApp(deps), config, infra);
 }

@@ -79,7 +79,8 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: AnyRoute[]): Rec
         ...(route.request?.body
           ? {
               body: {
-                required: true,
+                // A schema that accepts no body at all (`.optional()`) documents an optional body.
+                required: !route.request.body.safeParse(undefined).success,
                 content: {
                   [route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: {
                     schema: route.request.body,

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import { keysetPage } from '@micropay/platform';
+import { keysetPage, transactionWithRetry, type TransactionRetryOptions } from '@micropay/platform';
 import type { LedgerStore, LedgerTransaction } from '../domain/ledger-service';
-import type { Account, Page, Transfer } from '../domain/ledger-types';
+import type { Account, AccountDelta, Page, Transfer } from '../domain/ledger-types';
+import type { AccountAudit, CurrencyTotals, LedgerAudit } from '../domain/ledger-verification';
 
 interface AccountRow {
   id: string;
@@ -23,6 +24,9 @@ interface TransferRow {
   amount: number;
   currency: string;
   status: Transfer['status'];
+  posted_amount: number | null;
+  expires_at: Date | null;
+  resolved_at: Date | null;
   description: string | null;
   metadata: Record<string, string>;
   initiator: string;
@@ -50,6 +54,9 @@ const toTransfer = (r: TransferRow): Transfer => ({
   amount: r.amount,
   currency: r.currency,
   status: r.status,
+  postedAmount: r.posted_amount,
+  expiresAt: r.expires_at,
+  resolvedAt: r.resolved_at,
   description: r.description,
   metadata: r.metadata,
   initiator: r.initiator,
@@ -80,7 +87,7 @@ class KnexLedgerTransaction implements LedgerTransaction {
     return row ? toTransfer(row) : undefined;
   }
 
-  async insertTransfer(t: Transfer) {
+  async insertTransfer(t: Omit<Transfer, 'createdAt' | 'expiresAt' | 'resolvedAt'>, timeoutSeconds?: number) {
     const [row] = await this.trx<TransferRow>('transfers')
       .insert({
         id: t.id,
@@ -89,6 +96,9 @@ class KnexLedgerTransaction implements LedgerTransaction {
         amount: t.amount,
         currency: t.currency,
         status: t.status,
+        posted_amount: t.postedAmount,
+        // The database clock decides expiry, here and in the sweeper: app clocks may disagree.
+        expires_at: timeoutSeconds === undefined ? null : (this.trx.raw('now() + make_interval(secs => ?)', [timeoutSeconds]) as unknown as Date),
         description: t.description,
         metadata: JSON.stringify(t.metadata) as unknown as Record<string, string>,
         initiator: t.initiator,
@@ -98,20 +108,133 @@ class KnexLedgerTransaction implements LedgerTransaction {
     return toTransfer(row as TransferRow);
   }
 
-  async addToBalance(accountId: string, delta: number) {
+  async lockTransfer(id: string) {
+    const row = await this.trx<TransferRow & { expired: boolean }>('transfers')
+      .select('*', this.trx.raw('coalesce(expires_at <= now(), false) as expired'))
+      .where({ id })
+      .forUpdate()
+      .first();
+    return row ? { transfer: toTransfer(row), expired: row.expired } : undefined;
+  }
+
+  async resolveTransfer(id: string, status: 'posted' | 'voided', postedAmount: number | null) {
+    const [row] = await this.trx<TransferRow>('transfers')
+      .where({ id, status: 'pending' })
+      .update({ status, posted_amount: postedAmount, resolved_at: this.trx.fn.now() as unknown as Date })
+      .returning('*');
+    if (!row) throw new Error(`transfer ${id} was not pending under lock`);
+    return toTransfer(row as TransferRow);
+  }
+
+  async applyToAccount(accountId: string, delta: AccountDelta) {
     const [row] = await this.trx('accounts')
       .where({ id: accountId })
-      .update({ balance: this.trx.raw('balance + ?', [delta]), updated_at: this.trx.fn.now() })
+      .update({
+        balance: this.trx.raw('balance + ?', [delta.balance ?? 0]),
+        pending_debits: this.trx.raw('pending_debits + ?', [delta.pendingDebits ?? 0]),
+        pending_credits: this.trx.raw('pending_credits + ?', [delta.pendingCredits ?? 0]),
+        updated_at: this.trx.fn.now(),
+      })
       .returning('*');
     return toAccount(row as AccountRow);
   }
 }
 
 export class LedgerRepository implements LedgerStore {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly retry: TransactionRetryOptions = {},
+  ) {}
 
   inTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T> {
-    return this.knex.transaction((trx) => work(new KnexLedgerTransaction(trx)));
+    return transactionWithRetry(this.knex, (trx) => work(new KnexLedgerTransaction(trx)), this.retry);
+  }
+
+  /**
+   * Newest first over both sides of the account. Each side is an index range scan on
+   * (account, id) that stops after limit+1 rows, so a page costs the same at any depth.
+   */
+  async listAccountTransfers(accountId: string, page: Page) {
+    const newerFirst = !page.endingBefore;
+    const cursor = page.endingBefore ?? page.startingAfter;
+    const side = (column: string) => {
+      const q = this.knex<TransferRow>('transfers').where(column, accountId);
+      if (cursor) q.where('id', newerFirst ? '<' : '>', cursor);
+      return q.orderBy('id', newerFirst ? 'desc' : 'asc').limit(page.limit + 1);
+    };
+    const rows: TransferRow[] = await this.knex
+      .select('*')
+      .from(this.knex.unionAll([side('debit_account_id'), side('credit_account_id')], true).as('t'))
+      .orderBy('id', newerFirst ? 'desc' : 'asc')
+      .limit(page.limit + 1);
+    const data = rows.slice(0, page.limit).map(toTransfer);
+    return { data: newerFirst ? data : data.reverse(), hasMore: rows.length > page.limit };
+  }
+
+  async findExpiredPending(limit: number) {
+    const rows: { id: string }[] = await this.knex('transfers')
+      .select('id')
+      .where({ status: 'pending' })
+      .whereNotNull('expires_at')
+      .where('expires_at', '<=', this.knex.fn.now())
+      .orderBy('expires_at')
+      .limit(limit);
+    return rows.map((r) => r.id);
+  }
+
+  /** One REPEATABLE READ snapshot, so totals and per-account checks see the same ledger. */
+  audit(): Promise<LedgerAudit> {
+    return this.knex.transaction(
+      async (trx) => {
+        const currencies: CurrencyTotals[] = (
+          await trx.raw(`
+            select currency, count(*)::int as accounts, coalesce(sum(balance), 0) as balance,
+                   coalesce(sum(pending_debits), 0) as pending_debits, coalesce(sum(pending_credits), 0) as pending_credits
+            from accounts group by currency order by currency`)
+        ).rows.map((r: Record<string, never>) => ({
+          currency: r.currency,
+          accounts: r.accounts,
+          balance: r.balance,
+          pendingDebits: r.pending_debits,
+          pendingCredits: r.pending_credits,
+        }));
+        const suspectAccounts: AccountAudit[] = (
+          await trx.raw(`
+            with moves as (
+              select credit_account_id as account_id, coalesce(posted_amount, 0) as posted, 0 as held_debit,
+                     case when status = 'pending' then amount else 0 end as held_credit
+              from transfers
+              union all
+              select debit_account_id, -coalesce(posted_amount, 0), case when status = 'pending' then amount else 0 end, 0
+              from transfers
+            ), sums as (
+              select account_id, sum(posted) as posted_net, sum(held_debit) as held_debits, sum(held_credit) as held_credits
+              from moves group by account_id
+            )
+            select a.id, a.currency, a.allow_negative, a.balance, a.pending_debits, a.pending_credits,
+                   coalesce(s.posted_net, 0) as posted_net, coalesce(s.held_debits, 0) as held_debits,
+                   coalesce(s.held_credits, 0) as held_credits
+            from accounts a left join sums s on s.account_id = a.id
+            where a.balance <> coalesce(s.posted_net, 0)
+               or a.pending_debits <> coalesce(s.held_debits, 0)
+               or a.pending_credits <> coalesce(s.held_credits, 0)
+               or (not a.allow_negative and a.balance - a.pending_debits < 0)
+            order by a.id`)
+        ).rows.map((r: Record<string, never>) => ({
+          id: r.id,
+          currency: r.currency,
+          allowNegative: r.allow_negative,
+          balance: r.balance,
+          pendingDebits: r.pending_debits,
+          pendingCredits: r.pending_credits,
+          postedNet: r.posted_net,
+          heldDebits: r.held_debits,
+          heldCredits: r.held_credits,
+        }));
+        return { currencies, suspectAccounts };
+      },
+      { isolationLevel: 'repeatable read', readOnly: true },
+    );
   }
 
   async findAccount(id: string) {

@@ -1,14 +1,31 @@
-import { newId } from '@micropay/platform';
+import { AppError, commonErrors, newId } from '@micropay/platform';
 import { ledgerErrors } from './errors';
-import { available, initiatorOf, type Account, type Actor, type Page, type Transfer, type TransferRequest } from './ledger-types';
+import {
+  available,
+  initiatorOf,
+  type Account,
+  type AccountDelta,
+  type Actor,
+  type Page,
+  type Transfer,
+  type TransferRequest,
+} from './ledger-types';
+import { verifyLedger, type LedgerAudit, type LedgerVerification } from './ledger-verification';
 
 /** The ledger's storage, as the use cases need it. One `inTransaction` call = one DB transaction. */
 export interface LedgerStore {
+  /** Runs `work` in one DB transaction, run again from the start if the database aborts it (deadlock, serialization). */
   inTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T>;
   findAccount(id: string): Promise<Account | undefined>;
   findAccounts(ids: string[]): Promise<Map<string, Account>>;
   listWallets(ownerId: string, page: Page): Promise<{ data: Account[]; hasMore: boolean }>;
   findTransfer(id: string): Promise<Transfer | undefined>;
+  /** Transfers debiting or crediting the account, newest first; cost independent of history size. */
+  listAccountTransfers(accountId: string, page: Page): Promise<{ data: Transfer[]; hasMore: boolean }>;
+  /** Ids of pending transfers whose deadline has passed (database clock), oldest deadline first. */
+  findExpiredPending(limit: number): Promise<string[]>;
+  /** Totals and mismatches, read from one snapshot. */
+  audit(): Promise<LedgerAudit>;
   /** Inserts unless one exists for the owner+currency (or code+currency); returns the row either way. */
   upsertAccount(account: Omit<Account, 'balance' | 'pendingDebits' | 'pendingCredits' | 'createdAt'>): Promise<{ account: Account; created: boolean }>;
 }
@@ -17,9 +34,13 @@ export interface LedgerTransaction {
   /** Locks the accounts (FOR UPDATE, in id order so concurrent transfers cannot deadlock). */
   lockAccounts(ids: string[]): Promise<Map<string, Account>>;
   findTransferByKey(initiator: string, idempotencyKey: string): Promise<Transfer | undefined>;
-  insertTransfer(transfer: Transfer): Promise<Transfer>;
-  /** Adds `delta` to the posted balance and returns the updated account. */
-  addToBalance(accountId: string, delta: number): Promise<Account>;
+  insertTransfer(transfer: Omit<Transfer, 'createdAt' | 'expiresAt' | 'resolvedAt'>, timeoutSeconds?: number): Promise<Transfer>;
+  /** Locks a transfer row; `expired` is true when its deadline has passed by the database clock. */
+  lockTransfer(id: string): Promise<{ transfer: Transfer; expired: boolean } | undefined>;
+  /** The one update a transfer row ever gets: pending → posted | voided. */
+  resolveTransfer(id: string, status: 'posted' | 'voided', postedAmount: number | null): Promise<Transfer>;
+  /** Adds the deltas to the account's balances and returns the updated account. */
+  applyToAccount(accountId: string, delta: AccountDelta): Promise<Account>;
   findAccounts(ids: string[]): Promise<Map<string, Account>>;
 }
 
@@ -29,7 +50,12 @@ export interface TransferResult {
   to: Account;
 }
 
+export type Resolution = 'post' | 'void';
+
 const canSee = (actor: Actor, account: Account) => actor.kind === 'client' || account.ownerId === actor.id;
+
+/** The ledger itself resolving holds (the expiry sweeper). */
+const SWEEPER: Actor = { kind: 'client', id: 'ledger-expiry-sweeper' };
 
 export class LedgerService {
   constructor(private readonly store: LedgerStore) {}
@@ -55,72 +81,184 @@ export class LedgerService {
     return this.store.listWallets(ownerId, page);
   }
 
+  async listAccountTransfers(actor: Actor, accountId: string, page: Page) {
+    await this.getAccount(actor, accountId);
+    return this.store.listAccountTransfers(accountId, page);
+  }
+
   async getTransfer(actor: Actor, id: string): Promise<Transfer> {
-    const notFound = () => ledgerErrors.transfer_not_found.create(`No such transfer: ${id}.`, { param: 'id' });
     const transfer = await this.store.findTransfer(id);
-    if (!transfer) throw notFound();
-    if (actor.kind === 'user') {
-      const accounts = await this.store.findAccounts([transfer.debitAccountId, transfer.creditAccountId]);
-      if (![...accounts.values()].some((a) => a.ownerId === actor.id)) throw notFound();
-    }
+    if (!transfer || !(await this.involves(actor, transfer))) throw transferNotFound(id);
     return transfer;
   }
 
   /**
    * Moves `amount` from one account to another in one DB transaction: both balances and the
-   * transfer row commit together or not at all. Users move money only out of their own wallets
-   * and never touch system accounts; an Idempotency-Key yields at most one transfer.
+   * transfer row commit together or not at all. A pending transfer only holds the money: the
+   * source's available balance drops now, the posted balances move when it is posted. Users
+   * move money only out of their own wallets and never touch system accounts; an
+   * Idempotency-Key yields at most one transfer.
    */
   async createTransfer(actor: Actor, request: TransferRequest, idempotencyKey?: string): Promise<TransferResult> {
     if (request.fromAccount === request.toAccount) {
       throw ledgerErrors.same_account.create('from_account and to_account must differ.', { param: 'to_account' });
     }
+    const run = () => this.store.inTransaction((tx) => this.transferIn(tx, actor, request, idempotencyKey));
+    try {
+      return await run();
+    } catch (error) {
+      // Two requests with one key raced past the idempotency store (its lock had lapsed): the
+      // unique key on the transfer row let one in; the other now finds it and replays it.
+      if (idempotencyKey && isUniqueViolation(error, 'transfers_initiator_idempotency_key_unique')) return run();
+      throw error;
+    }
+  }
+
+  private async transferIn(tx: LedgerTransaction, actor: Actor, request: TransferRequest, idempotencyKey?: string): Promise<TransferResult> {
     const initiator = initiatorOf(actor);
-    return this.store.inTransaction(async (tx) => {
-      if (idempotencyKey) {
-        const existing = await tx.findTransferByKey(initiator, idempotencyKey);
-        if (existing) {
-          const accounts = await tx.findAccounts([existing.debitAccountId, existing.creditAccountId]);
-          return { transfer: existing, from: accounts.get(existing.debitAccountId)!, to: accounts.get(existing.creditAccountId)! };
+    if (idempotencyKey) {
+      const existing = await tx.findTransferByKey(initiator, idempotencyKey);
+      if (existing) {
+        if (!sameRequest(existing, request)) {
+          throw commonErrors.idempotency_key_reused.create('This Idempotency-Key already made a different transfer.', { param: 'Idempotency-Key' });
         }
+        const accounts = await tx.findAccounts([existing.debitAccountId, existing.creditAccountId]);
+        return { transfer: existing, from: accounts.get(existing.debitAccountId)!, to: accounts.get(existing.creditAccountId)! };
       }
-      const accounts = await tx.lockAccounts([request.fromAccount, request.toAccount]);
-      const from = accounts.get(request.fromAccount);
-      const to = accounts.get(request.toAccount);
-      if (!from || !canSee(actor, from)) {
-        throw ledgerErrors.account_not_found.create(`No such account: ${request.fromAccount}.`, { param: 'from_account' });
+    }
+    const accounts = await tx.lockAccounts([request.fromAccount, request.toAccount]);
+    const from = accounts.get(request.fromAccount);
+    const to = accounts.get(request.toAccount);
+    if (!from || !canSee(actor, from)) {
+      throw ledgerErrors.account_not_found.create(`No such account: ${request.fromAccount}.`, { param: 'from_account' });
+    }
+    if (!to) throw ledgerErrors.account_not_found.create(`No such account: ${request.toAccount}.`, { param: 'to_account' });
+    if (actor.kind === 'user' && to.type === 'system') {
+      throw ledgerErrors.system_account_forbidden.create(undefined, { param: 'to_account' });
+    }
+    for (const [param, account] of [['from_account', from], ['to_account', to]] as const) {
+      if (account.currency !== request.currency) {
+        throw ledgerErrors.currency_mismatch.create(`${param} ${account.id} holds ${account.currency}, not ${request.currency}.`, { param: 'currency' });
       }
-      if (!to) throw ledgerErrors.account_not_found.create(`No such account: ${request.toAccount}.`, { param: 'to_account' });
-      if (actor.kind === 'user' && to.type === 'system') {
-        throw ledgerErrors.system_account_forbidden.create(undefined, { param: 'to_account' });
-      }
-      for (const [param, account] of [['from_account', from], ['to_account', to]] as const) {
-        if (account.currency !== request.currency) {
-          throw ledgerErrors.currency_mismatch.create(`${param} ${account.id} holds ${account.currency}, not ${request.currency}.`, { param: 'currency' });
-        }
-      }
-      if (!from.allowNegative && available(from) < request.amount) {
-        throw ledgerErrors.insufficient_funds.create(
-          `Account ${from.id} has ${available(from)} available; the transfer needs ${request.amount}.`,
-          { param: 'amount' },
-        );
-      }
-      const transfer = await tx.insertTransfer({
+    }
+    // Holds already placed count against the balance (Blnk #181 forgot this, and went negative).
+    if (!from.allowNegative && available(from) < request.amount) {
+      throw ledgerErrors.insufficient_funds.create(
+        `Account ${from.id} has ${available(from)} available; the transfer needs ${request.amount}.`,
+        { param: 'amount' },
+      );
+    }
+    const pending = request.pending === true;
+    const transfer = await tx.insertTransfer(
+      {
         id: newId('tr'),
         debitAccountId: from.id,
         creditAccountId: to.id,
         amount: request.amount,
         currency: request.currency,
-        status: 'posted',
+        status: pending ? 'pending' : 'posted',
+        postedAmount: pending ? null : request.amount,
         description: request.description ?? null,
         metadata: request.metadata ?? {},
         initiator,
         idempotencyKey: idempotencyKey ?? null,
-        createdAt: new Date(),
-      });
-      const fromAfter = await tx.addToBalance(from.id, -request.amount);
-      const toAfter = await tx.addToBalance(to.id, request.amount);
-      return { transfer, from: fromAfter, to: toAfter };
-    });
+      },
+      pending ? request.timeoutSeconds : undefined,
+    );
+    const [fromDelta, toDelta]: [AccountDelta, AccountDelta] = pending
+      ? [{ pendingDebits: request.amount }, { pendingCredits: request.amount }]
+      : [{ balance: -request.amount }, { balance: request.amount }];
+    const fromAfter = await tx.applyToAccount(from.id, fromDelta);
+    const toAfter = await tx.applyToAccount(to.id, toDelta);
+    return { transfer, from: fromAfter, to: toAfter };
   }
+
+  /**
+   * Posts a pending transfer, for its full amount or less (the rest of the hold is released), or
+   * voids it; either at most once. A hold past its deadline is voided, never posted.
+   */
+  async resolveTransfer(actor: Actor, id: string, action: Resolution, postAmount?: number): Promise<TransferResult> {
+    // Who may act is decided from a plain read: a transfer's accounts and initiator never change.
+    const peek = await this.store.findTransfer(id);
+    if (!peek || !(await this.involves(actor, peek))) throw transferNotFound(id);
+    if (actor.kind === 'user' && peek.initiator !== initiatorOf(actor)) {
+      throw ledgerErrors.transfer_forbidden.create('Only whoever created a pending transfer may post or void it.', { param: 'id' });
+    }
+    const outcome = await this.store.inTransaction(async (tx) => {
+      // Same lock order as transfers (accounts by id, then the row), so the two never deadlock.
+      await tx.lockAccounts([peek.debitAccountId, peek.creditAccountId]);
+      const locked = await tx.lockTransfer(id);
+      if (!locked) throw transferNotFound(id);
+      const { transfer, expired } = locked;
+      if (transfer.status !== 'pending') throw notPending(transfer);
+      if (action === 'post' && expired) {
+        return { expired: true as const, result: await this.release(tx, transfer, 'voided', null) };
+      }
+      if (action === 'void') return { expired: false as const, result: await this.release(tx, transfer, 'voided', null) };
+      const amount = postAmount ?? transfer.amount;
+      if (amount > transfer.amount) {
+        throw ledgerErrors.amount_exceeds_hold.create(`The hold is for ${transfer.amount}; at most that can be posted, not ${amount}.`, { param: 'amount' });
+      }
+      return { expired: false as const, result: await this.release(tx, transfer, 'posted', amount) };
+    });
+    if (outcome.expired) {
+      throw ledgerErrors.transfer_not_pending.create(`Transfer ${id} expired and was voided; it can no longer be posted.`, { param: 'id' });
+    }
+    return outcome.result;
+  }
+
+  /** Voids up to `limit` holds past their deadline; returns how many it voided. */
+  async expireDue(limit = 100): Promise<{ voided: number; due: number }> {
+    const due = await this.store.findExpiredPending(limit);
+    let voided = 0;
+    for (const id of due) {
+      try {
+        await this.resolveTransfer(SWEEPER, id, 'void');
+        voided += 1;
+      } catch (error) {
+        // Posted or voided by a client in the meantime: nothing left to expire.
+        if (!(error instanceof AppError && error.code === ledgerErrors.transfer_not_pending.code)) throw error;
+      }
+    }
+    return { voided, due: due.length };
+  }
+
+  async verify(): Promise<LedgerVerification> {
+    return verifyLedger(await this.store.audit());
+  }
+
+  /** Ends a hold: its pending amounts come off both accounts and, when posting, `posted` moves. */
+  private async release(tx: LedgerTransaction, transfer: Transfer, status: 'posted' | 'voided', posted: number | null): Promise<TransferResult> {
+    const resolved = await tx.resolveTransfer(transfer.id, status, posted);
+    const moved = posted ?? 0;
+    const from = await tx.applyToAccount(transfer.debitAccountId, { pendingDebits: -transfer.amount, balance: -moved });
+    const to = await tx.applyToAccount(transfer.creditAccountId, { pendingCredits: -transfer.amount, balance: moved });
+    return { transfer: resolved, from, to };
+  }
+
+  private async involves(actor: Actor, transfer: Transfer): Promise<boolean> {
+    if (actor.kind === 'client') return true;
+    const accounts = await this.store.findAccounts([transfer.debitAccountId, transfer.creditAccountId]);
+    return [...accounts.values()].some((a) => a.ownerId === actor.id);
+  }
+}
+
+const transferNotFound = (id: string) => ledgerErrors.transfer_not_found.create(`No such transfer: ${id}.`, { param: 'id' });
+
+const notPending = (t: Transfer) =>
+  ledgerErrors.transfer_not_pending.create(`Transfer ${t.id} is ${t.status}; only a pending transfer can be posted or voided.`, { param: 'id' });
+
+function sameRequest(t: Transfer, r: TransferRequest): boolean {
+  return (
+    t.debitAccountId === r.fromAccount &&
+    t.creditAccountId === r.toAccount &&
+    t.amount === r.amount &&
+    t.currency === r.currency &&
+    (r.pending === true) === (t.status === 'pending' || t.resolvedAt !== null)
+  );
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && e.constraint === constraint;
 }

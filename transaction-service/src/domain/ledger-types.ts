@@ -25,9 +25,16 @@ export interface Transfer {
   id: string;
   debitAccountId: string;
   creditAccountId: string;
+  /** The amount moved (posted) or held (pending). */
   amount: number;
   currency: string;
   status: TransferStatus;
+  /** What a posted transfer actually moved: `amount`, or less for a partial post of a hold. */
+  postedAmount: number | null;
+  /** When a pending transfer is voided unless posted first; null: never. */
+  expiresAt: Date | null;
+  /** When a pending transfer was posted or voided. */
+  resolvedAt: Date | null;
   description: string | null;
   metadata: Record<string, string>;
   initiator: string;
@@ -42,6 +49,17 @@ export interface TransferRequest {
   currency: string;
   description?: string;
   metadata?: Record<string, string>;
+  /** Place a hold (a pending transfer) instead of moving the money now. */
+  pending?: boolean;
+  /** A hold not posted or voided within this many seconds is voided. */
+  timeoutSeconds?: number;
+}
+
+/** The balance changes of one account in one ledger operation. */
+export interface AccountDelta {
+  balance?: number;
+  pendingDebits?: number;
+  pendingCredits?: number;
 }
 
 /** Who is acting: an end user (owns wallets) or a service client (may touch system accounts). */

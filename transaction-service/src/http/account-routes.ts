@@ -2,8 +2,17 @@ import { auth, defineRoute, listBody, type Caller } from '@micropay/platform';
 import { ledgerErrors } from '../domain/errors';
 import type { LedgerService } from '../domain/ledger-service';
 import type { Actor } from '../domain/ledger-types';
-import { presentAccount } from './presenters';
-import { AccountIdParams, AccountListQuery, AccountListSchema, AccountSchema, OpenWalletBody, SystemAccountBody } from './schemas';
+import { presentAccount, presentTransfer } from './presenters';
+import {
+  AccountIdParams,
+  AccountListQuery,
+  AccountListSchema,
+  AccountSchema,
+  OpenWalletBody,
+  SystemAccountBody,
+  TransferListQuery,
+  TransferListSchema,
+} from './schemas';
 
 export const actorOf = (caller: Caller): Actor => ({ kind: caller.kind, id: caller.sub });
 
@@ -58,6 +67,26 @@ export function accountRoutes(ledger: LedgerService) {
       errors: [ledgerErrors.account_not_found],
       async handler({ params, caller }) {
         return { status: 200, body: presentAccount(await ledger.getAccount(actorOf(caller), params.id)) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/accounts/:id/transfers',
+      operationId: 'listAccountTransfers',
+      summary: "An account's transfers, newest first",
+      description: 'Transfers debiting or crediting the account, pending ones included. Keyset-paginated: a page costs the same at any depth.',
+      tags: ['accounts'],
+      auth: auth.userOrClient('ledger:read'),
+      request: { params: AccountIdParams, query: TransferListQuery },
+      responses: { 200: { description: 'A page of transfers.', schema: TransferListSchema } },
+      errors: [ledgerErrors.account_not_found],
+      async handler({ params, query, caller }) {
+        const page = await ledger.listAccountTransfers(actorOf(caller), params.id, {
+          limit: query.limit,
+          startingAfter: query.starting_after,
+          endingBefore: query.ending_before,
+        });
+        return { status: 200, body: listBody(page, presentTransfer) };
       },
     }),
     defineRoute({

@@ -1,5 +1,6 @@
 import { available, type Account, type Actor, type Transfer } from '../domain/ledger-types';
 import type { TransferResult } from '../domain/ledger-service';
+import type { LedgerVerification } from '../domain/ledger-verification';
 
 const balances = (a: Account) => ({
   balance: a.balance,
@@ -30,13 +31,33 @@ export function presentTransfer(t: Transfer) {
     amount: t.amount,
     currency: t.currency,
     status: t.status,
+    posted_amount: t.postedAmount,
+    expires_at: t.expiresAt?.toISOString() ?? null,
+    resolved_at: t.resolvedAt?.toISOString() ?? null,
     description: t.description,
     metadata: t.metadata,
     created_at: t.createdAt.toISOString(),
   };
 }
 
-/** A new transfer with the resulting balances; a user sees only the balances of their own accounts. */
+export function presentVerification(v: LedgerVerification, checkedAt: Date) {
+  return {
+    object: 'ledger_verification' as const,
+    ok: v.ok,
+    checked_at: checkedAt.toISOString(),
+    currencies: v.currencies.map((c) => ({
+      currency: c.currency,
+      accounts: c.accounts,
+      balance_total: c.balance,
+      pending_debits_total: c.pendingDebits,
+      pending_credits_total: c.pendingCredits,
+      ok: c.ok,
+    })),
+    discrepancies: v.discrepancies,
+  };
+}
+
+/** A new (or just posted or voided) transfer with the resulting balances; a user sees only the balances of their own accounts. */
 export function presentTransferResult(result: TransferResult, actor: Actor) {
   const visible = [result.from, result.to].filter((a) => actor.kind === 'client' || a.ownerId === actor.id);
   return {

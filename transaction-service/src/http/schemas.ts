@@ -9,6 +9,10 @@ const accountId = z.string().regex(ACCOUNT_ID, { error: 'must be an account id (
 export const AccountIdParams = z.strictObject({ id: accountId });
 export const TransferIdParams = z.strictObject({ id: z.string().regex(TRANSFER_ID, { error: 'must be a transfer id (tr_…)' }) });
 export const AccountListQuery = listQuerySchema(ACCOUNT_ID);
+export const TransferListQuery = listQuerySchema(TRANSFER_ID);
+
+/** A hold may wait at most 30 days to be posted or voided. */
+export const MAX_TIMEOUT_SECONDS = 30 * 24 * 3600;
 
 export const OpenWalletBody = z.strictObject({ currency: currencySchema }).meta({ id: 'OpenWalletRequest' });
 
@@ -31,8 +35,27 @@ export const CreateTransferBody = z
     currency: currencySchema,
     description: z.string().max(500).optional(),
     metadata: metadataSchema.optional(),
+    pending: z.boolean().optional().meta({ description: 'true: place a hold (a pending transfer) to post or void later.' }),
+    timeout_seconds: z
+      .number({ error: `must be an integer number of seconds, 1 to ${MAX_TIMEOUT_SECONDS}` })
+      .int({ error: `must be an integer number of seconds, 1 to ${MAX_TIMEOUT_SECONDS}` })
+      .min(1, { error: `must be an integer number of seconds, 1 to ${MAX_TIMEOUT_SECONDS}` })
+      .max(MAX_TIMEOUT_SECONDS, { error: `must be an integer number of seconds, 1 to ${MAX_TIMEOUT_SECONDS}` })
+      .optional()
+      .meta({ description: 'Pending transfers only: voided automatically if not posted or voided within this time. Default: no deadline.' }),
+  })
+  .refine((b) => b.timeout_seconds === undefined || b.pending === true, {
+    error: 'applies only to pending transfers (pending: true)',
+    path: ['timeout_seconds'],
   })
   .meta({ id: 'CreateTransferRequest' });
+
+export const PostTransferBody = z
+  .strictObject({
+    amount: amountSchema.optional().meta({ description: 'How much of the hold to post (default: all of it); the rest is released.' }),
+  })
+  .meta({ id: 'PostTransferRequest' })
+  .optional();
 
 const balanceFields = {
   balance: z.number().int().meta({ description: 'Posted balance in minor units.' }),
@@ -65,12 +88,45 @@ export const TransferSchema = z
     amount: z.number().int(),
     currency: z.string(),
     status: z.enum(['pending', 'posted', 'voided']),
+    posted_amount: z.number().int().nullable().meta({ description: 'What moved: amount, or less after a partial post; null unless posted.' }),
+    expires_at: z.iso.datetime().nullable().meta({ description: 'Pending transfers: voided at this time unless posted or voided first.' }),
+    resolved_at: z.iso.datetime().nullable().meta({ description: 'When a pending transfer was posted or voided.' }),
     description: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
     created_at: z.iso.datetime(),
     balances: z
       .record(z.string(), z.object({ id: z.string(), ...balanceFields }))
       .optional()
-      .meta({ description: 'Balances right after the transfer, of the accounts the caller may see (on create only).' }),
+      .meta({ description: 'Balances right after the transfer (or its post or void), of the accounts the caller may see.' }),
   })
   .meta({ id: 'Transfer' });
+
+export const TransferListSchema = listResponseSchema(TransferSchema);
+
+const DiscrepancySchema = z.object({
+  check: z.enum(['currency_balance_sum', 'currency_pending_sum', 'account_balance', 'account_pending_debits', 'account_pending_credits', 'wallet_negative']),
+  currency: z.string(),
+  account: z.string().optional(),
+  expected: z.number().int(),
+  actual: z.number().int(),
+  message: z.string(),
+});
+
+export const VerificationSchema = z
+  .object({
+    object: z.literal('ledger_verification'),
+    ok: z.boolean().meta({ description: 'true when every invariant holds.' }),
+    checked_at: z.iso.datetime(),
+    currencies: z.array(
+      z.object({
+        currency: z.string(),
+        accounts: z.number().int(),
+        balance_total: z.number().int().meta({ description: 'Must be 0.' }),
+        pending_debits_total: z.number().int(),
+        pending_credits_total: z.number().int().meta({ description: 'Must equal pending_debits_total.' }),
+        ok: z.boolean(),
+      }),
+    ),
+    discrepancies: z.array(DiscrepancySchema).meta({ description: 'Every broken invariant, not only the first.' }),
+  })
+  .meta({ id: 'LedgerVerification' });

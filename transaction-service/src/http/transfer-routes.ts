@@ -1,26 +1,43 @@
-import { AppError, auth, defineRoute, type Metrics } from '@micropay/platform';
+import { AppError, auth, defineRoute } from '@micropay/platform';
 import { ledgerErrors } from '../domain/errors';
-import type { LedgerService } from '../domain/ledger-service';
+import type { LedgerService, Resolution } from '../domain/ledger-service';
+import type { LedgerMetrics } from '../ledger-metrics';
 import { actorOf } from './account-routes';
 import { presentTransfer, presentTransferResult } from './presenters';
-import { CreateTransferBody, TransferIdParams, TransferSchema } from './schemas';
+import { CreateTransferBody, PostTransferBody, TransferIdParams, TransferSchema } from './schemas';
 
-export function transferRoutes(ledger: LedgerService, metrics: Metrics) {
-  const transfers = metrics.counter('ledger_transfers_total', 'Transfer requests by currency and outcome (posted, or the error code).', ['currency', 'outcome']);
-  const volume = metrics.counter('ledger_transfer_amount_total', 'Money moved by posted transfers, in minor units.', ['currency']);
+const outcomeOf = (error: unknown) => (error instanceof AppError ? error.code : 'error');
+
+export function transferRoutes(ledger: LedgerService, metrics: LedgerMetrics) {
+  /** Posts or voids, counting the outcome; the transfer and both balances come back. */
+  const resolve = async (action: Resolution, ...args: Parameters<LedgerService['resolveTransfer']>) => {
+    try {
+      const result = await ledger.resolveTransfer(...args);
+      metrics.resolutions.inc({ action, outcome: 'ok' });
+      if (result.transfer.postedAmount) metrics.volume.inc({ currency: result.transfer.currency }, result.transfer.postedAmount);
+      return result;
+    } catch (error) {
+      metrics.resolutions.inc({ action, outcome: outcomeOf(error) });
+      throw error;
+    }
+  };
+
   return [
     defineRoute({
       method: 'post',
       path: '/v1/transfers',
       operationId: 'createTransfer',
-      summary: 'Move money between two accounts',
+      summary: 'Move money between two accounts, or place a hold',
       description:
-        'Debits from_account and credits to_account by amount, atomically. Users may move money only out of their own wallets; moves involving system accounts need a client token with ledger:write. The response carries the resulting balances.',
+        'Debits from_account and credits to_account by amount, atomically. With pending: true the money is only held: ' +
+        "the source's available balance drops now, and the transfer is later posted (in full or in part) or voided, " +
+        'or voided automatically after timeout_seconds. Users may move money only out of their own wallets; moves ' +
+        'involving system accounts need a client token with ledger:write. The response carries the resulting balances.',
       tags: ['transfers'],
       auth: auth.userOrClient('ledger:write'),
       idempotency: 'required',
       request: { body: CreateTransferBody },
-      responses: { 201: { description: 'The posted transfer with resulting balances.', schema: TransferSchema } },
+      responses: { 201: { description: 'The posted (or pending) transfer with resulting balances.', schema: TransferSchema } },
       errors: [
         ledgerErrors.account_not_found,
         ledgerErrors.insufficient_funds,
@@ -41,15 +58,17 @@ export function transferRoutes(ledger: LedgerService, metrics: Metrics) {
               currency: body.currency,
               description: body.description,
               metadata: body.metadata,
+              pending: body.pending,
+              timeoutSeconds: body.timeout_seconds,
             },
             idempotencyKey,
           );
         } catch (error) {
-          transfers.inc({ currency: body.currency, outcome: error instanceof AppError ? error.code : 'error' });
+          metrics.transfers.inc({ currency: body.currency, outcome: outcomeOf(error) });
           throw error;
         }
-        transfers.inc({ currency: body.currency, outcome: 'posted' });
-        volume.inc({ currency: body.currency }, body.amount);
+        metrics.transfers.inc({ currency: body.currency, outcome: result.transfer.status });
+        if (result.transfer.status === 'posted') metrics.volume.inc({ currency: body.currency }, body.amount);
         return { status: 201, body: presentTransferResult(result, actor) };
       },
     }),
@@ -65,6 +84,42 @@ export function transferRoutes(ledger: LedgerService, metrics: Metrics) {
       errors: [ledgerErrors.transfer_not_found],
       async handler({ params, caller }) {
         return { status: 200, body: presentTransfer(await ledger.getTransfer(actorOf(caller), params.id)) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/transfers/:id/post',
+      operationId: 'postTransfer',
+      summary: 'Post a pending transfer, in full or in part',
+      description:
+        'Moves amount (default: the whole hold) and releases the rest of the hold, atomically, at most once. ' +
+        'Only whoever created the hold (or a client with ledger:write) may post it. An expired hold is voided instead (409).',
+      tags: ['transfers'],
+      auth: auth.userOrClient('ledger:write'),
+      idempotency: 'optional',
+      request: { params: TransferIdParams, body: PostTransferBody },
+      responses: { 200: { description: 'The posted transfer with resulting balances.', schema: TransferSchema } },
+      errors: [ledgerErrors.transfer_not_found, ledgerErrors.transfer_not_pending, ledgerErrors.transfer_forbidden, ledgerErrors.amount_exceeds_hold],
+      async handler({ params, body, caller }) {
+        const actor = actorOf(caller);
+        return { status: 200, body: presentTransferResult(await resolve('post', actor, params.id, 'post', body?.amount), actor) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/transfers/:id/void',
+      operationId: 'voidTransfer',
+      summary: 'Void a pending transfer, releasing the whole hold',
+      description: 'At most once. Only whoever created the hold (or a client with ledger:write) may void it.',
+      tags: ['transfers'],
+      auth: auth.userOrClient('ledger:write'),
+      idempotency: 'optional',
+      request: { params: TransferIdParams },
+      responses: { 200: { description: 'The voided transfer with resulting balances.', schema: TransferSchema } },
+      errors: [ledgerErrors.transfer_not_found, ledgerErrors.transfer_not_pending, ledgerErrors.transfer_forbidden],
+      async handler({ params, caller }) {
+        const actor = actorOf(caller);
+        return { status: 200, body: presentTransferResult(await resolve('void', actor, params.id, 'void'), actor) };
       },
     }),
   ];

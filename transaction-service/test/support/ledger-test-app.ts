@@ -55,3 +55,26 @@ export async function fundedWallet(app: LedgerTestApp, funds: number, currency =
   }
   return { userId, token, wallet };
 }
+
+let keys = 0;
+/** POST /v1/transfers with a fresh Idempotency-Key unless one is given. */
+export const transfer = (app: LedgerTestApp, token: string, body: Record<string, unknown>, key = `k-${Date.now()}-${(keys += 1)}`) =>
+  call(app.url, 'POST', '/v1/transfers', { token, body, headers: { 'idempotency-key': key } });
+
+/** A service client that may move money to and from system accounts and read everything. */
+export const ledgerClient = (app: LedgerTestApp) => app.issuer.clientToken('payment-service', ['ledger:write', 'ledger:read']);
+
+/** The ledger's own verification report, asked for as a ledger:read client. */
+export async function verify(app: LedgerTestApp) {
+  const res = await call(app.url, 'GET', '/v1/ledger/verify', { token: await app.issuer.clientToken('auditor', ['ledger:read']) });
+  if (res.status !== 200) throw new Error(`verify failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { ok: boolean; discrepancies: unknown[]; currencies: { currency: string; balance_total: number }[] };
+}
+
+export const balanceOf = async (app: LedgerTestApp, accountId: string) =>
+  (await call(app.url, 'GET', `/v1/accounts/${accountId}`, { token: await ledgerClient(app) })).body as {
+    balance: number;
+    pending_debits: number;
+    pending_credits: number;
+    available: number;
+  };

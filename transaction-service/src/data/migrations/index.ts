@@ -1,6 +1,7 @@
 import { idempotencyMigration, type Migration } from '@micropay/platform';
 import { accountsMigration } from './0001-accounts';
 import { transfersMigration } from './0002-transfers';
+import { holdsMigration } from './0003-holds';
 
 /** Applied in this order, in the `ledger` schema. Append only. */
-export const migrations: Migration[] = [idempotencyMigration, accountsMigration, transfersMigration];
+export const migrations: Migration[] = [idempotencyMigration, accountsMigration, transfersMigration, holdsMigration];

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { call } from '@micropay/platform/testing';
-import { fundedWallet, newUserId, startLedgerTestApp, type LedgerTestApp } from '../../support/ledger-test-app';
+import { fundedWallet, newUserId, startLedgerTestApp, verify, type LedgerTestApp } from '../../support/ledger-test-app';
 
 describe('transaction-service transfers', () => {
   let app: LedgerTestApp;
@@ -80,7 +80,15 @@ describe('transaction-service transfers', () => {
       [{ ...base, amount: 0 }, 400, 'parameter_invalid', 'amount'],
       [{ ...base, amount: 2 ** 53 }, 400, 'parameter_invalid', 'amount'],
       [{ ...base, from_account: 'wallet-1' }, 400, 'parameter_invalid', 'from_account'],
-      [{ ...base, pending: 'maybe' }, 400, 'parameter_unknown', 'pending'],
+      [{ ...base, pending: 'maybe' }, 400, 'parameter_invalid', 'pending'],
+      [{ ...base, timeout_seconds: 60 }, 400, 'parameter_invalid', 'timeout_seconds'],
+      [{ ...base, pending: true, timeout_seconds: 0 }, 400, 'parameter_invalid', 'timeout_seconds'],
+      [{ ...base, pending: true, timeout_seconds: 1.5 }, 400, 'parameter_invalid', 'timeout_seconds'],
+      [{ ...base, amount: '10' }, 400, 'parameter_invalid', 'amount'],
+      [{ ...base, amount: -5 }, 400, 'parameter_invalid', 'amount'],
+      [{ ...base, currency: 'USD' }, 400, 'parameter_invalid', 'currency'],
+      [{ ...base, memo: 'x' }, 400, 'parameter_unknown', 'memo'],
+      [{ to_account: bob.wallet.id, amount: 10, currency: 'usd' }, 400, 'parameter_missing', 'from_account'],
     ];
     for (const [body, status, code, param] of cases) {
       const res = await transfer(alice.token, body);
@@ -132,9 +140,10 @@ describe('transaction-service transfers', () => {
     for (const row of sums) expect(row.total, row.currency).to.equal(0);
     const mismatched = await app.db.knex.raw(`
       select a.id from accounts a
-      where a.balance <> coalesce((select sum(amount) from transfers where credit_account_id = a.id and status = 'posted'), 0)
-                       - coalesce((select sum(amount) from transfers where debit_account_id = a.id and status = 'posted'), 0)`);
+      where a.balance <> coalesce((select sum(posted_amount) from transfers where credit_account_id = a.id and status = 'posted'), 0)
+                       - coalesce((select sum(posted_amount) from transfers where debit_account_id = a.id and status = 'posted'), 0)`);
     expect(mismatched.rows).to.deep.equal([]);
+    expect((await verify(app)).discrepancies).to.deep.equal([]);
   });
 
   it('shows a transfer to the users on either side and to ledger:read clients only', async () => {
