@@ -1,6 +1,7 @@
 import { createTokenVerifier, type ServiceInfrastructure, type TokenVerifier } from '@micropay/platform';
 import type { Config } from './config';
 import { Argon2PasswordHasher } from './adapters/argon2-password-hasher';
+import { CognitoIdentityProvider } from './adapters/cognito-identity-provider';
 import { commonPasswords } from './adapters/common-passwords';
 import { ClientCredentialsGrant } from './domain/client-credentials-grant';
 import type { IdentityProvider } from './domain/identity-provider';
@@ -29,6 +30,8 @@ export interface Dependencies extends Infrastructure {
 export interface DependencyOverrides {
   hasher?: PasswordHasher;
   now?: () => number;
+  /** For the Cognito emulator in tests; unset: the AWS SDK's default credential chain. */
+  cognitoCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** Wires repositories and domain services; shared by main.ts and the tests. */
@@ -37,7 +40,15 @@ export function createDependencies(infra: Infrastructure, overrides: DependencyO
   const lockout = new LoginLockout(new LoginAttemptRepository(db.knex), config.lockout);
   const policy = new PasswordPolicy(commonPasswords());
 
-  if (config.cognito) throw new Error('AUTH_PROVIDER=cognito is not available yet');
+  if (config.cognito) {
+    const identity = new CognitoIdentityProvider({ ...config.cognito, policy, credentials: overrides.cognitoCredentials });
+    const verifier = createTokenVerifier({
+      issuer: config.cognito.issuer,
+      jwksUrl: `${config.cognito.issuer}/.well-known/jwks.json`,
+      clientIds: [config.cognito.clientId],
+    });
+    return { ...infra, identity, lockout, verifier };
+  }
 
   const keys = new SigningKeys(new SigningKeyRepository(db.knex), {
     maxTokenLifetimeSeconds: Math.max(config.accessTokenTtlSeconds, config.clientTokenTtlSeconds),

@@ -1,10 +1,8 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, createPublicKey, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { createPublicKey } from 'node:crypto';
 import { decodeJwt, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { auth, createServiceApp, createTokenVerifier, defineRoute } from '@micropay/platform';
+import { auth, createServiceApp, createTokenVerifier, defineRoute, Lifecycle, Metrics } from '@micropay/platform';
 import { call, listen, testLogger, type Listening } from '@micropay/platform/testing';
-import { Lifecycle, Metrics } from '@micropay/platform';
 import { EVENTS_CLIENT, PAYMENT_CLIENT, registerAndLogin, startAuthTestApp, TEST_ISSUER, type AuthTestApp } from '../../support/auth-test-app';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
