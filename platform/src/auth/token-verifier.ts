@@ -32,6 +32,11 @@ export interface TokenVerifierOptions {
   keys?: JWTVerifyGetKey;
   /** When set, only access tokens issued to these app clients are accepted. */
   clientIds?: string[];
+  /**
+   * Cognito names custom scopes `<resource server>/<scope>`: with this prefix set, such scopes
+   * are seen without it (`micropay/ledger:write` → `ledger:write`), so routes name one scope in both modes.
+   */
+  scopePrefix?: string;
   clockToleranceSeconds?: number;
   jwksTimeoutMs?: number;
 }
@@ -58,6 +63,8 @@ const invalid = (message: string, cause?: unknown) =>
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const jwks = options.keys ?? remoteKeySet(options);
+  const prefix = options.scopePrefix;
+  const unprefix = (scope: string) => (prefix && scope.startsWith(prefix) ? scope.slice(prefix.length) : scope);
 
   return {
     async verify(token) {
@@ -84,7 +91,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         kind: sub === claims.client_id && claims.username === undefined ? 'client' : 'user',
         sub,
         clientId: claims.client_id,
-        scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
+        scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean).map(unprefix) : [],
         groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
         tokenId: claims.jti as string,
         expiresAt: claims.exp as number,

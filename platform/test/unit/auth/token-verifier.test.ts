@@ -66,6 +66,12 @@ describe('createTokenVerifier', () => {
     expect(error).to.include({ status: 401, code: 'invalid_token' });
   });
 
+  it('reads Cognito resource-server scopes without their prefix when one is configured', async () => {
+    const verifier = createTokenVerifier({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, scopePrefix: 'micropay/' });
+    const caller = await verifier.verify(await issuer.clientToken('payment-service', ['micropay/ledger:write', 'other/ledger:read']));
+    expect(caller.scopes).to.deep.equal(['ledger:write', 'other/ledger:read']);
+  });
+
   it('refuses tokens of clients outside the allowed list', async () => {
     const verifier = createTokenVerifier({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, clientIds: ['web'] });
     const error = await rejection(verifier.verify(await issuer.userToken('usr_1')));
