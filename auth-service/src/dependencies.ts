@@ -1,13 +1,18 @@
-import type { ServiceInfrastructure } from '@micropay/platform';
+import { createTokenVerifier, type ServiceInfrastructure, type TokenVerifier } from '@micropay/platform';
 import type { Config } from './config';
 import { Argon2PasswordHasher } from './adapters/argon2-password-hasher';
+import { CognitoIdentityProvider } from './adapters/cognito-identity-provider';
+import { commonPasswords } from './adapters/common-passwords';
 import { ClientCredentialsGrant } from './domain/client-credentials-grant';
 import type { IdentityProvider } from './domain/identity-provider';
 import { LocalIdentityProvider } from './domain/local-identity-provider';
-import type { PasswordHasher } from './domain/password-policy';
+import { LoginLockout } from './domain/login-lockout';
+import { PasswordPolicy, type PasswordHasher } from './domain/password-policy';
+import { sessionAwareVerifier } from './domain/sessions';
 import { SigningKeys } from './domain/signing-keys';
 import { TokenIssuer } from './domain/token-issuer';
-import { RefreshTokenRepository } from './data/refresh-token-repository';
+import { LoginAttemptRepository } from './data/login-attempt-repository';
+import { SessionRepository } from './data/session-repository';
 import { SigningKeyRepository } from './data/signing-key-repository';
 import { UserRepository } from './data/user-repository';
 
@@ -15,32 +20,64 @@ export type Infrastructure = ServiceInfrastructure<Config>;
 
 export interface Dependencies extends Infrastructure {
   identity: IdentityProvider;
-  keys: SigningKeys;
-  grant: ClientCredentialsGrant;
-  scopes: string[];
+  lockout: LoginLockout;
+  /** Verifies tokens on auth-service's own authenticated routes (me, logout, groups). */
+  verifier: TokenVerifier;
+  /** The local issuer's keys, grant and scopes; absent in Cognito mode (Cognito issues tokens). */
+  local?: { keys: SigningKeys; grant: ClientCredentialsGrant; scopes: string[] };
+}
+
+export interface DependencyOverrides {
+  hasher?: PasswordHasher;
+  now?: () => number;
+  /** For the Cognito emulator in tests; unset: the AWS SDK's default credential chain. */
+  cognitoCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** Wires repositories and domain services; shared by main.ts and the tests. */
-export function createDependencies(infra: Infrastructure, overrides: { hasher?: PasswordHasher } = {}): Dependencies {
+export function createDependencies(infra: Infrastructure, overrides: DependencyOverrides = {}): Dependencies {
   const { config, db } = infra;
-  const keys = new SigningKeys(
-    new SigningKeyRepository(db.knex),
-    Math.max(config.accessTokenTtlSeconds, config.clientTokenTtlSeconds),
-  );
+  const lockout = new LoginLockout(new LoginAttemptRepository(db.knex), config.lockout);
+  const policy = new PasswordPolicy(commonPasswords());
+
+  if (config.cognito) {
+    const identity = new CognitoIdentityProvider({ ...config.cognito, policy, credentials: overrides.cognitoCredentials });
+    const verifier = createTokenVerifier({
+      issuer: config.cognito.issuer,
+      jwksUrl: `${config.cognito.issuer}/.well-known/jwks.json`,
+      clientIds: [config.cognito.clientId],
+    });
+    return { ...infra, identity, lockout, verifier };
+  }
+
+  const keys = new SigningKeys(new SigningKeyRepository(db.knex), {
+    maxTokenLifetimeSeconds: Math.max(config.accessTokenTtlSeconds, config.clientTokenTtlSeconds),
+    rotationSeconds: config.signingKeyRotationSeconds,
+    now: overrides.now,
+  });
   const tokens = new TokenIssuer(keys, {
     issuer: config.issuer,
     appClientId: config.appClientId,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     clientTokenTtlSeconds: config.clientTokenTtlSeconds,
   });
+  const sessions = new SessionRepository(db.knex);
   const identity = new LocalIdentityProvider({
     users: new UserRepository(db.knex),
-    refreshTokens: new RefreshTokenRepository(db.knex),
+    sessions,
     hasher: overrides.hasher ?? new Argon2PasswordHasher(),
+    policy,
     tokens,
     appClientId: config.appClientId,
-    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    sessionTtlSeconds: config.refreshTokenTtlSeconds,
   });
+  const verifier = sessionAwareVerifier(createTokenVerifier({ issuer: config.issuer, keys: keys.verificationKey }), sessions);
   const scopes = [...new Set(config.oauthClients.flatMap((c) => c.scopes))].sort();
-  return { ...infra, identity, keys, grant: new ClientCredentialsGrant(config.oauthClients, tokens), scopes };
+  return {
+    ...infra,
+    identity,
+    lockout,
+    verifier,
+    local: { keys, grant: new ClientCredentialsGrant(config.oauthClients, tokens), scopes },
+  };
 }

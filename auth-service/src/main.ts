@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(configSchema);
   const infra = await openInfrastructure(config, migrations);
   const deps = createDependencies({ config, ...infra });
-  await deps.keys.active(); // create the signing key on first start, not on the first login
+  await deps.local?.keys.active(); // create the signing key on first start, not on the first login
   await serve(createApp(deps), config, infra);
 }
 

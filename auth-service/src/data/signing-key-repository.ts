@@ -42,6 +42,18 @@ export class SigningKeyRepository {
     );
   }
 
+  /**
+   * Retires `currentKid` and makes `next` the active key, in one transaction. When another
+   * replica rotated first, the update matches nothing and this does nothing.
+   */
+  async rotate(currentKid: string, next: { kid: string; privateJwk: JWK; publicJwk: JWK }): Promise<void> {
+    await this.knex.transaction(async (trx) => {
+      const retired = await trx('signing_keys').where({ kid: currentKid }).whereNull('retired_at').update({ retired_at: trx.fn.now() });
+      if (retired === 0) return;
+      await trx('signing_keys').insert({ kid: next.kid, private_jwk: JSON.stringify(next.privateJwk), public_jwk: JSON.stringify(next.publicJwk) });
+    });
+  }
+
   /** Keys whose tokens may still be valid: the active one and those retired within `graceSeconds`. */
   async publishable(graceSeconds: number): Promise<StoredSigningKey[]> {
     const rows = await this.knex<SigningKeyRow>('signing_keys')

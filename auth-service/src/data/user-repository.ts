@@ -40,4 +40,9 @@ export class UserRepository {
     const row = await this.knex<UserRow>('users').where({ id }).first();
     return row ? toUser(row) : undefined;
   }
+
+  async setGroups(id: string, groups: string[]): Promise<User | undefined> {
+    const rows = await this.knex<UserRow>('users').where({ id }).update({ groups, updated_at: this.knex.fn.now() } as Partial<UserRow>).returning('*');
+    return rows[0] ? toUser(rows[0]) : undefined;
+  }
 }

@@ -1,38 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import { newId } from '@micropay/platform';
 import { authErrors } from './errors';
-import type { IdentityProvider } from './identity-provider';
-import { assertPasswordAllowed, type PasswordHasher } from './password-policy';
-import { newRefreshToken, type TokenIssuer, type TokenSet } from './token-issuer';
+import type { IdentityProvider, SessionCaller } from './identity-provider';
+import type { PasswordHasher, PasswordPolicy } from './password-policy';
+import type { SessionStore } from './sessions';
+import { hashRefreshToken, newRefreshToken, type TokenIssuer, type TokenSet } from './token-issuer';
 import { normaliseEmail, type User } from './user';
 
 export interface UserStore {
   insert(user: { id: string; email: string; passwordHash: string; name: string | null; groups: string[] }): Promise<User | undefined>;
   findByEmail(email: string): Promise<(User & { passwordHash: string }) | undefined>;
-}
-
-export interface RefreshTokenStore {
-  insert(token: { id: string; tokenHash: string; userId: string; familyId: string; clientId: string; expiresAt: Date }): Promise<void>;
+  findById(id: string): Promise<User | undefined>;
+  setGroups(id: string, groups: string[]): Promise<User | undefined>;
 }
 
 export interface LocalIdentityProviderDeps {
   users: UserStore;
-  refreshTokens: RefreshTokenStore;
+  sessions: SessionStore;
   hasher: PasswordHasher;
+  policy: PasswordPolicy;
   tokens: TokenIssuer;
   appClientId: string;
-  refreshTokenTtlSeconds: number;
+  /** Fixed at login: rotating refresh tokens never extends a session. */
+  sessionTtlSeconds: number;
 }
 
-/** auth-service as its own issuer: users, argon2id hashes and refresh tokens in the `auth` schema. */
+const invalidRefreshToken = () => authErrors.invalid_refresh_token.create('The refresh token is not valid; log in again.', { param: 'refresh_token' });
+
+/** auth-service as its own issuer: users, argon2id hashes, sessions and refresh tokens in the `auth` schema. */
 export class LocalIdentityProvider implements IdentityProvider {
+  readonly kind = 'local' as const;
   private dummyHash?: Promise<string>;
 
   constructor(private readonly deps: LocalIdentityProviderDeps) {}
 
   async register(input: { email: string; password: string; name?: string }): Promise<User> {
     const email = normaliseEmail(input.email);
-    assertPasswordAllowed(input.password, email);
+    this.deps.policy.assertAllowed(input.password, email);
     const user = await this.deps.users.insert({
       id: newId('usr'),
       email,
@@ -44,6 +48,10 @@ export class LocalIdentityProvider implements IdentityProvider {
     return user;
   }
 
+  async confirm(): Promise<void> {
+    throw authErrors.invalid_confirmation_code.create('Accounts of the local provider need no confirmation.', { param: 'code' });
+  }
+
   async login(input: { email: string; password: string }): Promise<TokenSet> {
     const user = await this.deps.users.findByEmail(normaliseEmail(input.email));
     // Verify against a dummy hash for unknown emails so response time does not reveal them.
@@ -52,15 +60,45 @@ export class LocalIdentityProvider implements IdentityProvider {
     if (!user || !valid) throw authErrors.invalid_credentials.create('The email or password is incorrect.');
 
     const refresh = newRefreshToken();
-    const familyId = randomUUID();
-    await this.deps.refreshTokens.insert({
-      id: newId('rt'),
-      tokenHash: refresh.hash,
+    const sessionId = randomUUID();
+    const now = new Date();
+    await this.deps.sessions.create({
+      id: sessionId,
       userId: user.id,
-      familyId,
       clientId: this.deps.appClientId,
-      expiresAt: new Date(Date.now() + this.deps.refreshTokenTtlSeconds * 1000),
+      expiresAt: new Date(now.getTime() + this.deps.sessionTtlSeconds * 1000),
+      refreshTokenId: newId('rt'),
+      refreshTokenHash: refresh.hash,
     });
-    return this.deps.tokens.userTokens(user, { originJti: familyId, refreshToken: refresh.token, authTime: Math.floor(Date.now() / 1000) });
+    return this.deps.tokens.userTokens(user, { originJti: sessionId, refreshToken: refresh.token, authTime: Math.floor(now.getTime() / 1000) });
+  }
+
+  async refresh(refreshToken: string): Promise<TokenSet> {
+    const next = newRefreshToken();
+    const result = await this.deps.sessions.rotate(hashRefreshToken(refreshToken), { id: newId('rt'), tokenHash: next.hash });
+    if (result.outcome !== 'rotated') throw invalidRefreshToken();
+    const user = await this.deps.users.findById(result.session.userId);
+    if (!user) throw invalidRefreshToken();
+    return this.deps.tokens.userTokens(user, {
+      originJti: result.session.id,
+      refreshToken: next.token,
+      authTime: Math.floor(result.session.createdAt.getTime() / 1000),
+    });
+  }
+
+  async logout(caller: SessionCaller): Promise<void> {
+    if (caller.sessionId) await this.deps.sessions.revoke(caller.sessionId, 'logout');
+  }
+
+  async me(caller: SessionCaller): Promise<User> {
+    const user = await this.deps.users.findById(caller.userId);
+    if (!user) throw authErrors.user_missing.create('The account no longer exists.');
+    return user;
+  }
+
+  async setGroups(userId: string, groups: string[]): Promise<User> {
+    const user = await this.deps.users.setGroups(userId, groups);
+    if (!user) throw authErrors.user_missing.create(`No user ${userId}.`, { param: 'id' });
+    return user;
   }
 }

@@ -1,3 +1,6 @@
+export const GROUPS = ['customer', 'merchant', 'admin'] as const;
+export type Group = (typeof GROUPS)[number];
+
 export interface User {
   id: string;
   email: string;

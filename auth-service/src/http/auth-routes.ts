@@ -1,16 +1,28 @@
-import { auth, defineRoute } from '@micropay/platform';
+import { auth, bearerToken, type Caller, defineRoute } from '@micropay/platform';
+import type { Request } from 'express';
 import { authErrors } from '../domain/errors';
-import type { IdentityProvider } from '../domain/identity-provider';
+import type { IdentityProvider, SessionCaller } from '../domain/identity-provider';
+import type { LoginLockout } from '../domain/login-lockout';
 import { publicUser } from '../domain/user';
-import { LoginBody, RegisterBody, TokenSet, User } from './schemas';
+import { ConfirmBody, GroupsBody, LoginBody, LogoutBody, RefreshBody, RegisterBody, TokenSet, User, UserIdParams } from './schemas';
 
-export function authRoutes(identity: IdentityProvider) {
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+const sessionCaller = (caller: Caller, req: Request): SessionCaller => ({
+  userId: caller.sub,
+  username: caller.username ?? caller.sub,
+  sessionId: caller.sessionId,
+  accessToken: bearerToken(req),
+});
+
+export function authRoutes(identity: IdentityProvider, lockout: LoginLockout) {
   return [
     defineRoute({
       method: 'post',
       path: '/v1/auth/register',
       operationId: 'register',
       summary: 'Create a user account',
+      description: 'In Cognito mode the account may need confirming with the emailed code (POST /v1/auth/confirm) before login.',
       tags: ['auth'],
       auth: auth.public(),
       request: { body: RegisterBody },
@@ -23,16 +35,91 @@ export function authRoutes(identity: IdentityProvider) {
     }),
     defineRoute({
       method: 'post',
+      path: '/v1/auth/confirm',
+      operationId: 'confirmRegistration',
+      summary: 'Confirm a sign-up with the emailed code (Cognito mode)',
+      tags: ['auth'],
+      auth: auth.public(),
+      request: { body: ConfirmBody },
+      responses: { 204: { description: 'Confirmed: the user can log in.' } },
+      errors: [authErrors.invalid_confirmation_code, authErrors.user_missing],
+      async handler({ body }) {
+        await identity.confirm(body);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'post',
       path: '/v1/auth/login',
       operationId: 'login',
       summary: 'Exchange email and password for tokens',
+      description: 'After LOGIN_MAX_FAILURES failed attempts the email is locked for a period that doubles with each further failure (429 login_locked, Retry-After).',
       tags: ['auth'],
       auth: auth.public(),
       request: { body: LoginBody },
       responses: { 200: { description: 'Access, id and refresh tokens.', schema: TokenSet } },
-      errors: [authErrors.invalid_credentials],
+      errors: [authErrors.invalid_credentials, authErrors.login_locked, authErrors.user_not_confirmed],
       async handler({ body }) {
-        return { status: 200, body: await identity.login(body), headers: { 'Cache-Control': 'no-store' } };
+        const tokens = await lockout.guard(body.email, () => identity.login(body));
+        return { status: 200, body: tokens, headers: NO_STORE };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/auth/refresh',
+      operationId: 'refreshTokens',
+      summary: 'Exchange a refresh token for new tokens (the refresh token rotates)',
+      description:
+        'Each refresh token works once and is replaced by the one returned. Presenting an already used refresh token revokes the whole session. Sessions end at a fixed time after login.',
+      tags: ['auth'],
+      auth: auth.public(),
+      request: { body: RefreshBody },
+      responses: { 200: { description: 'New access and id tokens, and the next refresh token.', schema: TokenSet } },
+      errors: [authErrors.invalid_refresh_token],
+      async handler({ body }) {
+        return { status: 200, body: await identity.refresh(body.refresh_token), headers: NO_STORE };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/auth/logout',
+      operationId: 'logout',
+      summary: "End the caller's session: its refresh tokens stop working",
+      tags: ['auth'],
+      auth: auth.user(),
+      request: { body: LogoutBody },
+      responses: { 204: { description: 'Logged out.' } },
+      async handler({ body, caller, req }) {
+        await identity.logout(sessionCaller(caller, req), body?.refresh_token);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/auth/me',
+      operationId: 'getMe',
+      summary: 'The calling user',
+      tags: ['auth'],
+      auth: auth.user(),
+      responses: { 200: { description: 'The user the access token belongs to.', schema: User } },
+      errors: [authErrors.user_missing],
+      async handler({ caller, req }) {
+        return { status: 200, body: publicUser(await identity.me(sessionCaller(caller, req))) };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/v1/auth/users/:id/groups',
+      operationId: 'setUserGroups',
+      summary: "Replace a user's groups (admins only)",
+      description: 'Tokens issued before the change keep the old groups until they are refreshed.',
+      tags: ['auth'],
+      auth: auth.user({ groups: ['admin'] }),
+      request: { params: UserIdParams, body: GroupsBody },
+      responses: { 200: { description: 'The user with the new groups.', schema: User } },
+      errors: [authErrors.user_missing],
+      async handler({ params, body }) {
+        return { status: 200, body: publicUser(await identity.setGroups(params.id, body.groups)) };
       },
     }),
   ];

@@ -1,3 +1,4 @@
+import { GROUPS } from '../domain/user';
 import { z } from 'zod';
 
 export const RegisterBody = z
@@ -14,6 +15,41 @@ export const LoginBody = z
     password: z.string().min(1).max(1024),
   })
   .meta({ id: 'LoginRequest' });
+
+export const ConfirmBody = z
+  .strictObject({
+    email: z.string().min(1).max(254).meta({ example: 'ana@example.com' }),
+    code: z.string().regex(/^\S{1,32}$/, 'must be the code that was sent').meta({ example: '123456' }),
+  })
+  .meta({ id: 'ConfirmRequest' });
+
+export const RefreshBody = z
+  .strictObject({ refresh_token: z.string().min(1).max(4096).meta({ description: 'The refresh token from the last login or refresh.' }) })
+  .meta({ id: 'RefreshRequest' });
+
+export const LogoutBody = z
+  .strictObject({
+    refresh_token: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .meta({ description: 'Cognito mode: revoke this refresh token only (RevokeToken) instead of signing out everywhere.' }),
+  })
+  .optional()
+  .meta({ id: 'LogoutRequest' });
+
+export const UserIdParams = z.strictObject({ id: z.string().min(1).max(128).meta({ example: 'usr_01JD3M5Q8Z6Y7X2W1V0T9S8R7Q' }) });
+
+export const GroupsBody = z
+  .strictObject({
+    groups: z
+      .array(z.enum(GROUPS))
+      .max(GROUPS.length)
+      .refine((groups) => new Set(groups).size === groups.length, 'must not repeat a group')
+      .meta({ description: 'The complete set of groups the user belongs to afterwards.', example: ['customer', 'merchant'] }),
+  })
+  .meta({ id: 'SetGroupsRequest' });
 
 export const User = z
   .object({

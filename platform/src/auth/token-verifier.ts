@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { type AppError, commonErrors } from '../errors/app-error';
 
 /** Who is calling, from a verified access token. The same shape for the local issuer and Cognito. */
@@ -11,6 +11,10 @@ export interface Caller {
   groups: string[];
   tokenId: string;
   expiresAt: number;
+  /** The login session the token belongs to (`origin_jti`), when the issuer sets one. */
+  sessionId?: string;
+  /** Cognito's `username` claim (the local issuer puts the user id there too). */
+  username?: string;
 }
 
 export interface TokenVerifier {
@@ -19,9 +23,20 @@ export interface TokenVerifier {
 
 export interface TokenVerifierOptions {
   issuer: string;
-  jwksUrl: string;
+  /** Where the issuer publishes its keys: auth-service's JWKS, or the Cognito pool's. */
+  jwksUrl?: string;
+  /**
+   * The issuer's keys in process, instead of a URL: auth-service verifying its own tokens.
+   * It must throw jose's `JWKSNoMatchingKey` for an unknown `kid`.
+   */
+  keys?: JWTVerifyGetKey;
   /** When set, only access tokens issued to these app clients are accepted. */
   clientIds?: string[];
+  /**
+   * Cognito names custom scopes `<resource server>/<scope>`: with this prefix set, such scopes
+   * are seen without it (`micropay/ledger:write` → `ledger:write`), so routes name one scope in both modes.
+   */
+  scopePrefix?: string;
   clockToleranceSeconds?: number;
   jwksTimeoutMs?: number;
 }
@@ -32,6 +47,7 @@ interface AccessTokenClaims extends JWTPayload {
   scope?: unknown;
   username?: unknown;
   'cognito:groups'?: unknown;
+  origin_jti?: unknown;
 }
 
 const invalid = (message: string, cause?: unknown) =>
@@ -46,11 +62,9 @@ const invalid = (message: string, cause?: unknown) =>
  * tokens fail; issuer, expiry and `token_use: "access"` are required.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
-    timeoutDuration: options.jwksTimeoutMs ?? 3000,
-    cooldownDuration: 30_000,
-    cacheMaxAge: 10 * 60_000,
-  });
+  const jwks = options.keys ?? remoteKeySet(options);
+  const prefix = options.scopePrefix;
+  const unprefix = (scope: string) => (prefix && scope.startsWith(prefix) ? scope.slice(prefix.length) : scope);
 
   return {
     async verify(token) {
@@ -77,13 +91,24 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         kind: sub === claims.client_id && claims.username === undefined ? 'client' : 'user',
         sub,
         clientId: claims.client_id,
-        scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
+        scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean).map(unprefix) : [],
         groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
         tokenId: claims.jti as string,
         expiresAt: claims.exp as number,
+        sessionId: typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined,
+        username: typeof claims.username === 'string' ? claims.username : undefined,
       };
     },
   };
+}
+
+function remoteKeySet(options: TokenVerifierOptions): JWTVerifyGetKey {
+  if (!options.jwksUrl) throw new Error('createTokenVerifier needs jwksUrl or keys');
+  return createRemoteJWKSet(new URL(options.jwksUrl), {
+    timeoutDuration: options.jwksTimeoutMs ?? 3000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 10 * 60_000,
+  });
 }
 
 function mapVerificationError(error: unknown): AppError {

@@ -24,6 +24,10 @@ export function serviceEnv(defaults: { port: number }) {
 export const verifierEnv = {
   AUTH_ISSUER: env.url().default('http://127.0.0.1:8080'),
   AUTH_JWKS_URL: env.url().default('http://127.0.0.1:8081/.well-known/jwks.json'),
+  /** Cognito: the app and service client ids whose tokens are accepted (unset: any client of the issuer). */
+  AUTH_CLIENT_IDS: env.list().optional(),
+  /** Cognito: resource-server prefix of custom scopes (`micropay/` in `micropay/ledger:write`). */
+  AUTH_SCOPE_PREFIX: z.string().regex(/^[\w.:-]+\/$/, 'must end with "/", such as micropay/').optional(),
 };
 
 /** Keys of services that call peers with their own client-credentials token. */
@@ -62,7 +66,7 @@ export function baseConfig(e: ServiceEnv, service: string, schema: string): Base
 }
 
 export function verifierConfig(e: z.output<z.ZodObject<typeof verifierEnv>>) {
-  return { issuer: e.AUTH_ISSUER, jwksUrl: e.AUTH_JWKS_URL };
+  return { issuer: e.AUTH_ISSUER, jwksUrl: e.AUTH_JWKS_URL, clientIds: e.AUTH_CLIENT_IDS, scopePrefix: e.AUTH_SCOPE_PREFIX };
 }
 
 export function clientCredentialsConfig(e: z.output<z.ZodObject<typeof clientCredentialsEnv>>) {

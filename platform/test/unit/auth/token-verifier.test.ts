@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import express from 'express';
+import { createLocalJWKSet } from 'jose';
 import { AppError, createTokenVerifier } from '../../../src';
 import { listen, TestIssuer } from '../../../src/testing';
 
@@ -55,6 +56,21 @@ describe('createTokenVerifier', () => {
       expect(error.code).to.equal('invalid_token');
     });
   }
+
+  it('verifies against an in-process key set (the issuer checking its own tokens) and exposes session and username', async () => {
+    const keys = createLocalJWKSet({ keys: [issuer.publicJwk] });
+    const verifier = createTokenVerifier({ issuer: issuer.issuer, keys });
+    const caller = await verifier.verify(await issuer.userToken('usr_1', { extra: { origin_jti: 'session-1' } }));
+    expect(caller).to.include({ sub: 'usr_1', username: 'usr_1', sessionId: 'session-1' });
+    const error = await rejection(verifier.verify(await other.userToken('usr_1', { issuer: issuer.issuer })));
+    expect(error).to.include({ status: 401, code: 'invalid_token' });
+  });
+
+  it('reads Cognito resource-server scopes without their prefix when one is configured', async () => {
+    const verifier = createTokenVerifier({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, scopePrefix: 'micropay/' });
+    const caller = await verifier.verify(await issuer.clientToken('payment-service', ['micropay/ledger:write', 'other/ledger:read']));
+    expect(caller.scopes).to.deep.equal(['ledger:write', 'other/ledger:read']);
+  });
 
   it('refuses tokens of clients outside the allowed list', async () => {
     const verifier = createTokenVerifier({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, clientIds: ['web'] });

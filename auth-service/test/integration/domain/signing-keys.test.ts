@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { decodeProtectedHeader } from 'jose';
+import { call } from '@micropay/platform/testing';
+import { SigningKeyRepository } from '../../../src/data/signing-key-repository';
+import { SigningKeys } from '../../../src/domain/signing-keys';
+import { registerAndLogin, startAuthTestApp, type AuthTestApp } from '../../support/auth-test-app';
+
+describe('signing key rotation', () => {
+  let app: AuthTestApp;
+  let clock: number;
+  before(async function () {
+    this.timeout(60_000);
+    clock = Date.now();
+    // A one-day rotation period and a controllable clock: no test waits for real time to pass.
+    app = await startAuthTestApp({ SIGNING_KEY_ROTATION_SECONDS: String(24 * 3600) }, { now: () => clock });
+  });
+  after(() => app?.close());
+
+  it('after the rotation period signs with a new kid, keeps the old key in the JWKS, and both tokens still verify', async () => {
+    const before = await registerAndLogin(app.url);
+    const oldKid = decodeProtectedHeader(before.tokens.access_token).kid;
+    // Age the stored key past the rotation period, and move this replica's clock past its key cache.
+    await app.db.knex('signing_keys').where({ kid: oldKid }).update({ created_at: new Date(Date.now() - 25 * 3600 * 1000) });
+    clock += 61_000;
+
+    const after = await registerAndLogin(app.url);
+    const newKid = decodeProtectedHeader(after.tokens.access_token).kid;
+    expect(newKid).not.to.equal(oldKid);
+
+    const kids = (await call(app.url, 'GET', '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+    expect(kids).to.have.members([oldKid, newKid]);
+    expect((await app.verifier().verify(before.tokens.access_token)).sub).to.equal(before.userId);
+    expect((await call(app.url, 'GET', '/v1/auth/me', { token: before.tokens.access_token })).status).to.equal(200);
+    expect((await call(app.url, 'GET', '/v1/auth/me', { token: after.tokens.access_token })).status).to.equal(200);
+    const active = await app.db.knex('signing_keys').whereNull('retired_at');
+    expect(active.map((k) => k.kid)).to.deep.equal([newKid]);
+  });
+
+  it('drops a retired key from the JWKS once every token it signed has expired', async () => {
+    const keys = new SigningKeys(new SigningKeyRepository(app.db.knex), { maxTokenLifetimeSeconds: 3600, rotationSeconds: 0 });
+    const retired = await app.db.knex('signing_keys').whereNotNull('retired_at').first();
+    await app.db.knex('signing_keys').where({ kid: retired.kid }).update({ retired_at: new Date(Date.now() - 2 * 3600 * 1000) });
+    const kids = (await keys.jwks()).keys.map((k) => k.kid);
+    expect(kids).not.to.include(retired.kid);
+    expect(kids).to.include((await keys.active()).kid);
+  });
+
+  it('rotates once when two replicas find the key due at the same moment', async () => {
+    const [a, b] = [0, 1].map(
+      () => new SigningKeys(new SigningKeyRepository(app.db.knex), { maxTokenLifetimeSeconds: 3600, rotationSeconds: 60, now: () => Date.now() + 3600_000 }),
+    );
+    const [ka, kb] = await Promise.all([a!.active(), b!.active()]);
+    expect(ka.kid).to.equal(kb.kid);
+    expect(await app.db.knex('signing_keys').whereNull('retired_at')).to.have.length(1);
+  });
+});

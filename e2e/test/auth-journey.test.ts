@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { call } from '@micropay/platform/testing';
+import { startE2eStack, type E2eStack } from './support';
+
+describe('e2e: `npm start`, then a user\'s whole session through the gateway', function () {
+  this.timeout(240_000);
+  let stack: E2eStack;
+  const email = `auth.e2e.${Date.now()}@example.com`;
+  const password = 'correct horse battery';
+
+  before(async function () {
+    this.timeout(240_000);
+    stack = await startE2eStack();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') process.stderr.write(`--- last lines of npm start ---\n${stack?.output.slice(-60).join('\n')}\n`);
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await stack?.teardown();
+  });
+
+  const post = (path: string, body?: unknown, token?: string) => call(stack.gateway, 'POST', path, { body, token });
+
+  it('refuses a common password, then registers and logs in', async () => {
+    const weak = await post('/v1/auth/register', { email, password: 'password123' });
+    expect(weak.status).to.equal(400);
+    expect(weak.body.error).to.include({ code: 'weak_password', param: 'password' });
+    expect((await post('/v1/auth/register', { email, password })).status).to.equal(201);
+    const login = await post('/v1/auth/login', { email, password });
+    expect(login.status).to.equal(200);
+    const discovery = await call(stack.gateway, 'GET', '/.well-known/openid-configuration');
+    expect(decodeJwt(login.body.access_token).iss).to.equal(discovery.body.issuer);
+    const jwks = await call(stack.gateway, 'GET', '/.well-known/jwks.json');
+    expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).to.include(decodeProtectedHeader(login.body.access_token).kid);
+  });
+
+  it('walks the session: me, refresh (rotating), replay detected, log in again, log out', async () => {
+    const first = (await post('/v1/auth/login', { email, password })).body;
+    const me = await call(stack.gateway, 'GET', '/v1/auth/me', { token: first.access_token });
+    expect(me.status).to.equal(200);
+    expect(me.body).to.include({ email, object: 'user' });
+
+    const second = await post('/v1/auth/refresh', { refresh_token: first.refresh_token });
+    expect(second.status).to.equal(200);
+    // The same refresh token again looks like theft: the session is revoked, successor included.
+    expect((await post('/v1/auth/refresh', { refresh_token: first.refresh_token })).status).to.equal(401);
+    expect((await post('/v1/auth/refresh', { refresh_token: second.body.refresh_token })).status).to.equal(401);
+
+    const again = (await post('/v1/auth/login', { email, password })).body;
+    expect((await post('/v1/auth/logout', undefined, again.access_token)).status).to.equal(204);
+    expect((await post('/v1/auth/refresh', { refresh_token: again.refresh_token })).status).to.equal(401);
+    expect((await call(stack.gateway, 'GET', '/v1/auth/me', { token: again.access_token })).status).to.equal(401);
+  });
+
+  it('the gateway refuses protected auth routes without a token', async () => {
+    expect((await call(stack.gateway, 'GET', '/v1/auth/me')).status).to.equal(401);
+    expect((await post('/v1/auth/logout')).status).to.equal(401);
+  });
+
+  it('locks the email after five failed logins, even for the right password', async () => {
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await post('/v1/auth/login', { email, password: 'not the password' })).status);
+    expect(statuses).to.deep.equal([401, 401, 401, 401, 401]);
+    const locked = await post('/v1/auth/login', { email, password });
+    expect(locked.status).to.equal(429);
+    expect(locked.body.error.code).to.equal('login_locked');
+    expect(Number(locked.headers.get('retry-after'))).to.be.greaterThan(0);
+  });
+});
