@@ -149,6 +149,11 @@ export class LedgerService {
       );
     }
     const pending = request.pending === true;
+    const [fromDelta, toDelta]: [AccountDelta, AccountDelta] = pending
+      ? [{ pendingDebits: request.amount }, { pendingCredits: request.amount }]
+      : [{ balance: -request.amount }, { balance: request.amount }];
+    checkLimits(from, fromDelta, 'from_account');
+    checkLimits(to, toDelta, 'to_account');
     const transfer = await tx.insertTransfer(
       {
         id: newId('tr'),
@@ -165,9 +170,6 @@ export class LedgerService {
       },
       pending ? request.timeoutSeconds : undefined,
     );
-    const [fromDelta, toDelta]: [AccountDelta, AccountDelta] = pending
-      ? [{ pendingDebits: request.amount }, { pendingCredits: request.amount }]
-      : [{ balance: -request.amount }, { balance: request.amount }];
     const fromAfter = await tx.applyToAccount(from.id, fromDelta);
     const toAfter = await tx.applyToAccount(to.id, toDelta);
     return { transfer, from: fromAfter, to: toAfter };
@@ -186,20 +188,20 @@ export class LedgerService {
     }
     const outcome = await this.store.inTransaction(async (tx) => {
       // Same lock order as transfers (accounts by id, then the row), so the two never deadlock.
-      await tx.lockAccounts([peek.debitAccountId, peek.creditAccountId]);
+      const accounts = await tx.lockAccounts([peek.debitAccountId, peek.creditAccountId]);
       const locked = await tx.lockTransfer(id);
       if (!locked) throw transferNotFound(id);
       const { transfer, expired } = locked;
       if (transfer.status !== 'pending') throw notPending(transfer);
       if (action === 'post' && expired) {
-        return { expired: true as const, result: await this.release(tx, transfer, 'voided', null) };
+        return { expired: true as const, result: await this.release(tx, accounts, transfer, 'voided', null) };
       }
-      if (action === 'void') return { expired: false as const, result: await this.release(tx, transfer, 'voided', null) };
+      if (action === 'void') return { expired: false as const, result: await this.release(tx, accounts, transfer, 'voided', null) };
       const amount = postAmount ?? transfer.amount;
       if (amount > transfer.amount) {
         throw ledgerErrors.amount_exceeds_hold.create(`The hold is for ${transfer.amount}; at most that can be posted, not ${amount}.`, { param: 'amount' });
       }
-      return { expired: false as const, result: await this.release(tx, transfer, 'posted', amount) };
+      return { expired: false as const, result: await this.release(tx, accounts, transfer, 'posted', amount) };
     });
     if (outcome.expired) {
       throw ledgerErrors.transfer_not_pending.create(`Transfer ${id} expired and was voided; it can no longer be posted.`, { param: 'id' });
@@ -228,11 +230,22 @@ export class LedgerService {
   }
 
   /** Ends a hold: its pending amounts come off both accounts and, when posting, `posted` moves. */
-  private async release(tx: LedgerTransaction, transfer: Transfer, status: 'posted' | 'voided', posted: number | null): Promise<TransferResult> {
-    const resolved = await tx.resolveTransfer(transfer.id, status, posted);
+  private async release(
+    tx: LedgerTransaction,
+    locked: Map<string, Account>,
+    transfer: Transfer,
+    status: 'posted' | 'voided',
+    posted: number | null,
+  ): Promise<TransferResult> {
     const moved = posted ?? 0;
-    const from = await tx.applyToAccount(transfer.debitAccountId, { pendingDebits: -transfer.amount, balance: -moved });
-    const to = await tx.applyToAccount(transfer.creditAccountId, { pendingCredits: -transfer.amount, balance: moved });
+    const fromDelta: AccountDelta = { pendingDebits: -transfer.amount, balance: -moved };
+    const toDelta: AccountDelta = { pendingCredits: -transfer.amount, balance: moved };
+    // A hold counted only against pending totals; posting it can still push a posted balance past the limit.
+    checkLimits(locked.get(transfer.debitAccountId)!, fromDelta, 'from_account');
+    checkLimits(locked.get(transfer.creditAccountId)!, toDelta, 'to_account');
+    const resolved = await tx.resolveTransfer(transfer.id, status, posted);
+    const from = await tx.applyToAccount(transfer.debitAccountId, fromDelta);
+    const to = await tx.applyToAccount(transfer.creditAccountId, toDelta);
     return { transfer: resolved, from, to };
   }
 
@@ -247,6 +260,28 @@ const transferNotFound = (id: string) => ledgerErrors.transfer_not_found.create(
 
 const notPending = (t: Transfer) =>
   ledgerErrors.transfer_not_pending.create(`Transfer ${t.id} is ${t.status}; only a pending transfer can be posted or voided.`, { param: 'id' });
+
+const LIMITED_FIELDS = [
+  ['balance', 'balance'],
+  ['pendingDebits', 'pending_debits'],
+  ['pendingCredits', 'pending_credits'],
+] as const;
+
+/**
+ * Balances are JS numbers on the way in and out: past 2^53−1 in magnitude they would round
+ * silently (or overflow the parser), so the ledger refuses any move that would take one there.
+ */
+function checkLimits(account: Account, delta: AccountDelta, param: 'from_account' | 'to_account'): void {
+  for (const [field, name] of LIMITED_FIELDS) {
+    const change = delta[field] ?? 0;
+    if (Number.isSafeInteger(account[field] + change)) continue;
+    const would = BigInt(account[field]) + BigInt(change);
+    throw ledgerErrors.balance_limit_exceeded.create(
+      `${param} ${account.id}: ${name} would become ${would}, beyond the ledger's limit of ±${Number.MAX_SAFE_INTEGER} minor units.`,
+      { param, details: { account: account.id, field: name } },
+    );
+  }
+}
 
 function sameRequest(t: Transfer, r: TransferRequest): boolean {
   return (

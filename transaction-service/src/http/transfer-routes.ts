@@ -44,6 +44,7 @@ export function transferRoutes(ledger: LedgerService, metrics: LedgerMetrics) {
         ledgerErrors.currency_mismatch,
         ledgerErrors.same_account,
         ledgerErrors.system_account_forbidden,
+        ledgerErrors.balance_limit_exceeded,
       ],
       async handler({ body, caller, idempotencyKey }) {
         const actor = actorOf(caller);
@@ -99,7 +100,7 @@ export function transferRoutes(ledger: LedgerService, metrics: LedgerMetrics) {
       idempotency: 'optional',
       request: { params: TransferIdParams, body: PostTransferBody },
       responses: { 200: { description: 'The posted transfer with resulting balances.', schema: TransferSchema } },
-      errors: [ledgerErrors.transfer_not_found, ledgerErrors.transfer_not_pending, ledgerErrors.transfer_forbidden, ledgerErrors.amount_exceeds_hold],
+      errors: [ledgerErrors.transfer_not_found, ledgerErrors.transfer_not_pending, ledgerErrors.transfer_forbidden, ledgerErrors.amount_exceeds_hold, ledgerErrors.balance_limit_exceeded],
       async handler({ params, body, caller }) {
         const actor = actorOf(caller);
         return { status: 200, body: presentTransferResult(await resolve('post', actor, params.id, 'post', body?.amount), actor) };
