@@ -116,6 +116,42 @@ describe('transaction-service transfers', () => {
     expect(bobNow.body.balance).to.equal(100);
   });
 
+  it('when the Idempotency-Key is reused with another body, answers 422 idempotency_key_reused and writes nothing', async () => {
+    const alice = await fundedWallet(app, 1000);
+    const bob = await fundedWallet(app, 0);
+    const key = `reused-${alice.wallet.id}`;
+    const body = { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 100, currency: 'usd' };
+    const first = await transfer(alice.token, body, key);
+    expect(first.status).to.equal(201);
+    const before = await state();
+    for (const other of [{ ...body, amount: 101 }, { ...body, pending: true }, { ...body, description: 'changed' }]) {
+      const res = await transfer(alice.token, other, key);
+      expect(res.status, JSON.stringify(other)).to.equal(422);
+      expect(res.body.error).to.include({ code: 'idempotency_key_reused', type: 'idempotency_error' });
+    }
+    expect(await state()).to.deep.equal(before);
+  });
+
+  it('once the idempotency record is purged, the transfer row still remembers the key: a replay, or 422 for another body', async () => {
+    const alice = await fundedWallet(app, 1000);
+    const bob = await fundedWallet(app, 0);
+    const key = `purged-${alice.wallet.id}`;
+    const body = { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 100, currency: 'usd' };
+    const first = await transfer(alice.token, body, key);
+    expect(first.status).to.equal(201);
+    const purge = async () => expect(await app.db.knex('idempotency_keys').where({ key }).del()).to.equal(1);
+    const before = await state();
+    await purge();
+    const same = await transfer(alice.token, body, key);
+    expect(same.status).to.equal(201);
+    expect(same.body.id).to.equal(first.body.id);
+    await purge();
+    const changed = await transfer(alice.token, { ...body, amount: 200 }, key);
+    expect(changed.status).to.equal(422);
+    expect(changed.body.error.code).to.equal('idempotency_key_reused');
+    expect(await state()).to.deep.equal(before);
+  });
+
   it('never spends the same money twice under concurrent transfers', async () => {
     const alice = await fundedWallet(app, 100);
     const bob = await fundedWallet(app, 0);
