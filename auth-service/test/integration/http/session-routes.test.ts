@@ -46,6 +46,27 @@ describe('auth-service sessions: refresh, logout, me, groups', () => {
       expect(row.revoked_at).to.be.instanceOf(Date);
     });
 
+    it('when the same refresh token is sent twice at once, at most one gets tokens and the session is revoked as a reuse', async () => {
+      const { tokens } = await registerAndLogin(app.url);
+      const sessionId = decodeJwt(tokens.access_token).origin_jti as string;
+      const results = await Promise.all([refresh(tokens.refresh_token), refresh(tokens.refresh_token)]);
+      const winners = results.filter((r) => r.status === 200);
+      expect(winners.length).to.be.at.most(1);
+      for (const loser of results.filter((r) => r.status !== 200)) {
+        expect(loser.status).to.equal(401);
+        expect(loser.body.error).to.include({ code: 'invalid_refresh_token', param: 'refresh_token' });
+      }
+      // ADR 0003: a second use of one token is a replay even when it races the first, so the
+      // session ends; the winner's new tokens die with it.
+      const row = await session(sessionId);
+      expect(row.revoked_reason).to.equal('refresh_token_reuse');
+      for (const winner of winners) {
+        expect((await refresh(winner.body.refresh_token)).status).to.equal(401);
+        expect((await call(app.url, 'GET', '/v1/auth/me', { token: winner.body.access_token })).status).to.equal(401);
+      }
+      expect(await app.db.knex('refresh_tokens').where({ family_id: sessionId }).whereNull('revoked_at').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+    });
+
     it('answers 401 for an unknown refresh token and for one whose session has reached its lifetime', async () => {
       expect((await refresh('A'.repeat(43))).status).to.equal(401);
       const { tokens } = await registerAndLogin(app.url);
