@@ -18,6 +18,15 @@ export interface TokenIssuerOptions {
   clientTokenTtlSeconds: number;
 }
 
+/** The scope Cognito puts in a user's access token; ours carry it too, so both look alike. */
+export const USER_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
+
+/** Every claim this issuer can put in an access, id or client token (published in the discovery document). */
+export const ISSUED_CLAIMS = [
+  'iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'auth_time', 'token_use', 'client_id', 'scope', 'username',
+  'origin_jti', 'cognito:groups', 'cognito:username', 'email', 'email_verified', 'name',
+] as const;
+
 /**
  * Mints tokens with the claim shapes Cognito uses (token_use, client_id, cognito:groups,
  * username, origin_jti), so one verifier in every service accepts either issuer.
@@ -32,7 +41,7 @@ export class TokenIssuer {
     const ttl = this.options.accessTokenTtlSeconds;
     const common = { 'cognito:groups': user.groups, auth_time: session.authTime, origin_jti: session.originJti };
     const access = await this.sign(
-      { ...common, token_use: 'access', client_id: this.options.appClientId, username: user.id, scope: 'aws.cognito.signin.user.admin' },
+      { ...common, token_use: 'access', client_id: this.options.appClientId, username: user.id, scope: USER_TOKEN_SCOPE },
       user.id,
       ttl,
     );

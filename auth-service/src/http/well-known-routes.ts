@@ -1,6 +1,7 @@
 import { auth, defineRoute } from '@micropay/platform';
 import { z } from 'zod';
 import type { SigningKeys } from '../domain/signing-keys';
+import { ISSUED_CLAIMS, USER_TOKEN_SCOPE } from '../domain/token-issuer';
 import { Jwks } from './schemas';
 
 export function wellKnownRoutes(keys: SigningKeys, issuer: string, scopes: string[]) {
@@ -33,13 +34,15 @@ export function wellKnownRoutes(keys: SigningKeys, issuer: string, scopes: strin
             issuer,
             jwks_uri: `${issuer}/.well-known/jwks.json`,
             token_endpoint: `${issuer}/oauth2/token`,
-            grant_types_supported: ['client_credentials', 'password', 'refresh_token'],
+            // Only what the token endpoint really grants: users log in and refresh at /v1/auth/*,
+            // which are not OAuth grants, and there is no authorization endpoint (no response types).
+            grant_types_supported: ['client_credentials'],
             token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-            response_types_supported: ['token'],
+            response_types_supported: [],
             subject_types_supported: ['public'],
             id_token_signing_alg_values_supported: ['RS256'],
-            scopes_supported: scopes,
-            claims_supported: ['sub', 'iss', 'exp', 'iat', 'jti', 'token_use', 'client_id', 'scope', 'cognito:groups', 'email'],
+            scopes_supported: [...scopes, USER_TOKEN_SCOPE],
+            claims_supported: [...ISSUED_CLAIMS],
           },
         };
       },

@@ -3,7 +3,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { call } from '@micropay/platform/testing';
 import { SigningKeyRepository } from '../../../src/data/signing-key-repository';
 import { SigningKeys } from '../../../src/domain/signing-keys';
-import { startAuthTestApp, uniqueEmail, type AuthTestApp } from '../../support/auth-test-app';
+import { PAYMENT_CLIENT, startAuthTestApp, uniqueEmail, type AuthTestApp } from '../../support/auth-test-app';
 
 describe('auth-service /v1/auth', () => {
   let app: AuthTestApp;
@@ -131,8 +131,50 @@ describe('auth-service /v1/auth', () => {
 
     it('serves an OpenID configuration pointing at the issuer', async () => {
       const res = await call(app.url, 'GET', '/.well-known/openid-configuration');
-      expect(res.body).to.include({ issuer: 'http://auth.test', jwks_uri: 'http://auth.test/.well-known/jwks.json' });
-      expect(res.body.scopes_supported).to.deep.equal(['events:publish', 'ledger:read', 'ledger:write']);
+      expect(res.body).to.include({ issuer: 'http://auth.test', jwks_uri: 'http://auth.test/.well-known/jwks.json', token_endpoint: 'http://auth.test/oauth2/token' });
+      expect(res.body.id_token_signing_alg_values_supported).to.deep.equal(['RS256']);
+    });
+
+    it('lists exactly the claims its tokens carry and the scopes they can hold', async () => {
+      const discovery = (await call(app.url, 'GET', '/.well-known/openid-configuration')).body;
+      const email = uniqueEmail('claims');
+      const password = 'correct horse battery';
+      await call(app.url, 'POST', '/v1/auth/register', { body: { email, password, name: 'Claire' } });
+      const user = (await call(app.url, 'POST', '/v1/auth/login', { body: { email, password } })).body;
+      const client = (
+        await call(app.url, 'POST', '/oauth2/token', {
+          rawBody: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${PAYMENT_CLIENT.client_id}:${PAYMENT_CLIENT.client_secret}`).toString('base64')}` },
+        })
+      ).body;
+      const tokens = [user.access_token, user.id_token, client.access_token].map((t: string) => decodeJwt(t));
+      const issued = new Set(tokens.flatMap((claims) => Object.keys(claims)));
+      expect([...issued].sort()).to.deep.equal([...discovery.claims_supported].sort());
+      const scopes = new Set(tokens.flatMap((claims) => (typeof claims.scope === 'string' ? claims.scope.split(' ') : [])));
+      expect([...scopes].sort()).to.deep.equal([...discovery.scopes_supported].sort());
+    });
+
+    it('advertises only the grant types and client authentication methods the token endpoint accepts', async () => {
+      const discovery = (await call(app.url, 'GET', '/.well-known/openid-configuration')).body;
+      expect(discovery.grant_types_supported).to.deep.equal(['client_credentials']);
+      expect(discovery.token_endpoint_auth_methods_supported).to.have.members(['client_secret_basic', 'client_secret_post']);
+      const form = (fields: Record<string, string>, authorization?: string) =>
+        call(app.url, 'POST', new URL(discovery.token_endpoint).pathname, {
+          rawBody: new URLSearchParams(fields).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) },
+        });
+      const basic = `Basic ${Buffer.from(`${PAYMENT_CLIENT.client_id}:${PAYMENT_CLIENT.client_secret}`).toString('base64')}`;
+      const post = { client_id: PAYMENT_CLIENT.client_id, client_secret: PAYMENT_CLIENT.client_secret };
+      const byMethod: Record<string, (grant: string) => ReturnType<typeof form>> = {
+        client_secret_basic: (grant) => form({ grant_type: grant }, basic),
+        client_secret_post: (grant) => form({ grant_type: grant, ...post }),
+      };
+      for (const method of discovery.token_endpoint_auth_methods_supported as string[]) {
+        for (const grant of discovery.grant_types_supported as string[]) expect((await byMethod[method]!(grant)).status, `${method} ${grant}`).to.equal(200);
+      }
+      for (const grant of ['password', 'refresh_token', 'authorization_code']) {
+        expect((await form({ grant_type: grant }, basic)).body.error.code, grant).to.equal('unsupported_grant_type');
+      }
     });
 
     it('keeps the same signing key across restarts (stored, not regenerated)', async () => {
