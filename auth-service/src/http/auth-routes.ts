@@ -16,6 +16,11 @@ const sessionCaller = (caller: Caller, req: Request): SessionCaller => ({
 });
 
 export function authRoutes(identity: IdentityProvider, lockout: LoginLockout) {
+  // Every route here sits behind the per-IP limiter on /v1/auth (rate-limit.ts), so each can answer 429.
+  return routes(identity, lockout).map((route) => ({ ...route, errors: [...(route.errors ?? []), authErrors.rate_limited] }));
+}
+
+function routes(identity: IdentityProvider, lockout: LoginLockout) {
   return [
     defineRoute({
       method: 'post',

@@ -92,5 +92,20 @@ describe('auth-service brute-force protection', () => {
     it('does not limit the discovery endpoints other services poll', async () => {
       for (let i = 0; i < 5; i += 1) expect((await call(app.url, 'GET', '/.well-known/jwks.json')).status).to.equal(200);
     });
+
+    it('documents 429 rate_limited and its Retry-After on every /v1/auth route in /openapi.json, and only there', async () => {
+      const doc = (await call(app.url, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+      const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ at: `${method} ${path}`, path, op })));
+      const limited = operations.filter((o) => o.path.startsWith('/v1/auth/'));
+      expect(limited.map((o) => o.at)).to.include.members(['post /v1/auth/register', 'post /v1/auth/login', 'post /v1/auth/refresh', 'get /v1/auth/me']);
+      for (const { at, op } of limited) {
+        const tooMany = JSON.stringify(op.responses['429']);
+        expect(tooMany, at).to.include('rate_limited');
+        expect(tooMany, at).to.include('Retry-After');
+      }
+      for (const { at, op } of operations.filter((o) => !o.path.startsWith('/v1/auth/'))) {
+        expect(JSON.stringify(op.responses['429'] ?? ''), at).not.to.include('rate_limited');
+      }
+    });
   });
 });
