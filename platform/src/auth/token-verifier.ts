@@ -39,6 +39,11 @@ export interface TokenVerifierOptions {
   scopePrefix?: string;
   clockToleranceSeconds?: number;
   jwksTimeoutMs?: number;
+  /**
+   * After a JWKS fetch, a token with an unknown `kid` refetches the set only once this long has
+   * passed (default 30 s), so tokens with random kids cannot flood the issuer with requests.
+   */
+  jwksCooldownMs?: number;
 }
 
 interface AccessTokenClaims extends JWTPayload {
@@ -58,7 +63,7 @@ const invalid = (message: string, cause?: unknown) =>
 
 /**
  * Verifies RS256 access tokens against a JWKS URL (cached by jose, refetched on an unknown
- * `kid` at most every 30 s). The algorithm is pinned, so `alg: none` and HS256-with-the-public-key
+ * `kid` at most once per `jwksCooldownMs`, so a rotated key is picked up without a restart). The algorithm is pinned, so `alg: none` and HS256-with-the-public-key
  * tokens fail; issuer, expiry and `token_use: "access"` are required.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
@@ -106,7 +111,7 @@ function remoteKeySet(options: TokenVerifierOptions): JWTVerifyGetKey {
   if (!options.jwksUrl) throw new Error('createTokenVerifier needs jwksUrl or keys');
   return createRemoteJWKSet(new URL(options.jwksUrl), {
     timeoutDuration: options.jwksTimeoutMs ?? 3000,
-    cooldownDuration: 30_000,
+    cooldownDuration: options.jwksCooldownMs ?? 30_000,
     cacheMaxAge: 10 * 60_000,
   });
 }
