@@ -2,7 +2,7 @@
 SERVICES := auth-service transaction-service payment-service notification-service
 SERVER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install start test test-postgres lint typecheck build images ci clean
+.PHONY: install start test test-postgres lint typecheck build images images-push ci clean
 
 install: ## install exactly what the lockfile says
 	npm ci
@@ -25,8 +25,19 @@ typecheck:
 build: ## compile every package to dist/ (what the images run)
 	npm run build
 
-images: ## build the four images (needs a Docker engine)
-	@for s in $(SERVICES); do docker build -f $$s/Dockerfile -t $$s:local . || exit 1; done
+# Image names equal service names; REGISTRY is an ECR registry such as
+# 123456789012.dkr.ecr.eu-west-1.amazonaws.com (docs/deploy.md), empty for local builds.
+REGISTRY ?=
+TAG ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo local)
+IMAGE_PREFIX = $(if $(REGISTRY),$(REGISTRY)/,)
+PLATFORM ?= linux/amd64
+
+images: ## build the four images (needs a Docker engine): make images [REGISTRY=...] [TAG=...]
+	@for s in $(SERVICES); do docker build --platform $(PLATFORM) -f $$s/Dockerfile -t $(IMAGE_PREFIX)$$s:$(TAG) . || exit 1; done
+
+images-push: images ## build and push the four images to $(REGISTRY) (docker login first)
+	@test -n "$(REGISTRY)" || { echo "set REGISTRY=<account>.dkr.ecr.<region>.amazonaws.com"; exit 1; }
+	@for s in $(SERVICES); do docker push $(IMAGE_PREFIX)$$s:$(TAG) || exit 1; done
 
 ci: ## what CI runs
 	.ci/run

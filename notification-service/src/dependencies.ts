@@ -2,6 +2,7 @@ import { createTokenVerifier, type ServiceInfrastructure, type TokenVerifier } f
 import type { Config } from './config';
 import { NotificationRepository } from './data/notification-repository';
 import { EventConsumer } from './domain/event-consumer';
+import { deliveryMetrics } from './notification-metrics';
 
 export type Infrastructure = ServiceInfrastructure<Config>;
 
@@ -17,7 +18,7 @@ export function createDependencies(infra: Infrastructure, overrides: { verifier?
   return {
     ...infra,
     notifications,
-    consumer: new EventConsumer(notifications, infra.logger),
+    consumer: new EventConsumer(notifications, infra.logger, deliveryMetrics(infra.metrics)),
     verifier: overrides.verifier ?? createTokenVerifier(infra.config.auth),
   };
 }

@@ -56,6 +56,29 @@ describe('notification-service events and notifications', () => {
     expect(res.body).to.match(/notifications_created_total\{[^}]*type="payment.succeeded"[^}]*channel="in_app"[^}]*\} [1-9]/);
   });
 
+  it('counts notification deliveries by channel and outcome, and events it cannot process, in /metrics', async () => {
+    const sample = async (pattern: RegExp) => {
+      const match = pattern.exec((await call(app.url, 'GET', '/metrics')).body as string);
+      return match ? Number(match[1]) : 0;
+    };
+    const delivered = /notification_deliveries_total\{channel="in_app",outcome="delivered"[^}]*\} (\d+)/;
+    const duplicate = /notification_deliveries_total\{channel="in_app",outcome="duplicate"[^}]*\} (\d+)/;
+    const invalid = /events_failed_total\{type="payment.failed",reason="invalid_data"[^}]*\} (\d+)/;
+    const before = { delivered: await sample(delivered), duplicate: await sample(duplicate), invalid: await sample(invalid) };
+
+    const user = await newUser();
+    const event = paymentEvent(user.id);
+    expect((await deliver(event)).status).to.equal(202);
+    expect((await deliver(event)).status).to.equal(202);
+    // A payment event without the customer cannot become a notification: refused, so it is retried.
+    const bad = newEvent('payment-service', 'payment.failed', { id: 'pay_nocustomer', amount: 100, currency: 'usd' });
+    expect((await deliver(bad)).status).to.be.within(400, 599);
+
+    expect(await sample(delivered)).to.equal(before.delivered + 1);
+    expect(await sample(duplicate)).to.equal(before.duplicate + 1);
+    expect(await sample(invalid)).to.equal(before.invalid + 1);
+  });
+
   it('records events it does not notify about, without creating notifications', async () => {
     const before = await countRows('notifications');
     const res = await deliver(newEvent('transaction-service', 'ledger.transfer_posted', { id: 'tr_1' }));
