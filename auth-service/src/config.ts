@@ -43,6 +43,8 @@ export const configSchema = z
     /** Requests per client IP per window on /v1/auth/* (per replica). */
     AUTH_RATE_LIMIT_MAX: env.int(100, 1),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: env.int(60, 1),
+    /** How often ended sessions (with their refresh tokens) and stale failed-login counts are deleted; 0 turns it off. */
+    AUTH_CLEANUP_INTERVAL_SECONDS: env.int(3600, 0),
     COGNITO_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1').optional(),
     COGNITO_USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as eu-west-1_AbC123').optional(),
     COGNITO_CLIENT_ID: z.string().min(1).optional(),
@@ -72,6 +74,7 @@ export const configSchema = z
     oauthClients: e.OAUTH_CLIENTS.map((c) => ({ clientId: c.client_id, clientSecret: c.client_secret, scopes: c.scopes })),
     lockout: { maxFailures: e.LOGIN_MAX_FAILURES, baseLockSeconds: e.LOGIN_LOCKOUT_SECONDS, maxLockSeconds: e.LOGIN_LOCKOUT_MAX_SECONDS },
     rateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS },
+    cleanupIntervalSeconds: e.AUTH_CLEANUP_INTERVAL_SECONDS,
     cognito:
       e.AUTH_PROVIDER === 'cognito'
         ? {

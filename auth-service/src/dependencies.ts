@@ -8,7 +8,7 @@ import type { IdentityProvider } from './domain/identity-provider';
 import { LocalIdentityProvider } from './domain/local-identity-provider';
 import { LoginLockout } from './domain/login-lockout';
 import { PasswordPolicy, type PasswordHasher } from './domain/password-policy';
-import { sessionAwareVerifier } from './domain/sessions';
+import { sessionAwareVerifier, type SessionStore } from './domain/sessions';
 import { SigningKeys } from './domain/signing-keys';
 import { TokenIssuer } from './domain/token-issuer';
 import { LoginAttemptRepository } from './data/login-attempt-repository';
@@ -24,7 +24,7 @@ export interface Dependencies extends Infrastructure {
   /** Verifies tokens on auth-service's own authenticated routes (me, logout, groups). */
   verifier: TokenVerifier;
   /** The local issuer's keys, grant and scopes; absent in Cognito mode (Cognito issues tokens). */
-  local?: { keys: SigningKeys; grant: ClientCredentialsGrant; scopes: string[] };
+  local?: { keys: SigningKeys; grant: ClientCredentialsGrant; scopes: string[]; sessions: SessionStore };
 }
 
 export interface DependencyOverrides {
@@ -78,6 +78,6 @@ export function createDependencies(infra: Infrastructure, overrides: DependencyO
     identity,
     lockout,
     verifier,
-    local: { keys, grant: new ClientCredentialsGrant(config.oauthClients, tokens), scopes },
+    local: { keys, grant: new ClientCredentialsGrant(config.oauthClients, tokens), scopes, sessions },
   };
 }

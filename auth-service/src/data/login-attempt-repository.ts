@@ -31,6 +31,15 @@ export class LoginAttemptRepository implements LoginAttemptStore {
       .update({ locked_until: this.knex.raw('now() + make_interval(secs => ?)', [seconds]) });
   }
 
+  async deleteStale(windowSeconds: number, limit: number): Promise<number> {
+    const stale = this.knex('login_attempts')
+      .select('key')
+      .where('last_failure_at', '<', this.knex.raw('now() - make_interval(secs => ?)', [windowSeconds]))
+      .where((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', this.knex.fn.now()))
+      .limit(limit);
+    return this.knex('login_attempts').whereIn('key', stale).delete();
+  }
+
   async clear(key: string): Promise<void> {
     await this.knex('login_attempts').where({ key }).delete();
   }

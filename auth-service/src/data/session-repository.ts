@@ -74,6 +74,17 @@ export class SessionRepository implements SessionStore {
     await this.knex.transaction((trx) => revokeSession(trx, sessionId, reason));
   }
 
+  /**
+   * A session past its lifetime can never be refreshed again, and its access tokens expired long
+   * before: the row and its refresh tokens (deleted by the foreign key's cascade) only take space.
+   * Revoked sessions stay until then, as the record of a logout or a detected replay.
+   */
+  async deleteEnded(limit: number): Promise<number> {
+    return this.knex('sessions')
+      .whereIn('id', this.knex('sessions').select('id').where('expires_at', '<', this.knex.fn.now()).orderBy('expires_at').limit(limit))
+      .delete();
+  }
+
   async isActive(sessionId: string): Promise<boolean> {
     const row = await this.knex('sessions').where({ id: sessionId }).whereNull('revoked_at').where('expires_at', '>', this.knex.fn.now()).first('id');
     return Boolean(row);

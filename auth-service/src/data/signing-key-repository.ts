@@ -54,6 +54,14 @@ export class SigningKeyRepository {
     });
   }
 
+  async retiredWithin(seconds: number): Promise<StoredSigningKey | undefined> {
+    const row = await this.knex<SigningKeyRow>('signing_keys')
+      .where('retired_at', '>', this.knex.raw('now() - make_interval(secs => ?)', [seconds]))
+      .orderBy('retired_at', 'desc')
+      .first();
+    return row ? toKey(row) : undefined;
+  }
+
   /** Keys whose tokens may still be valid: the active one and those retired within `graceSeconds`. */
   async publishable(graceSeconds: number): Promise<StoredSigningKey[]> {
     const rows = await this.knex<SigningKeyRow>('signing_keys')

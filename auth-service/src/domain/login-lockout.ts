@@ -10,6 +10,8 @@ export interface LoginAttemptStore {
   recordFailure(key: string, windowSeconds: number): Promise<number>;
   lock(key: string, seconds: number): Promise<void>;
   clear(key: string): Promise<void>;
+  /** Deletes up to `limit` counts that are not locked and have seen no failure within `windowSeconds`; returns how many. */
+  deleteStale(windowSeconds: number, limit: number): Promise<number>;
 }
 
 export interface LockoutPolicy {
@@ -42,12 +44,21 @@ export class LoginLockout {
       return result;
     } catch (error) {
       if (error instanceof AppError && error.code === authErrors.invalid_credentials.code) {
-        // Failures are forgotten after twice the longest lock without one.
-        const failures = await this.store.recordFailure(key, this.policy.maxLockSeconds * 2);
+        const failures = await this.store.recordFailure(key, this.failureWindowSeconds);
         if (failures >= this.policy.maxFailures) await this.store.lock(key, this.lockSeconds(failures));
       }
       throw error;
     }
+  }
+
+  /** Failures are forgotten after twice the longest lock without one. */
+  get failureWindowSeconds(): number {
+    return this.policy.maxLockSeconds * 2;
+  }
+
+  /** Deletes counts a new failure would restart anyway (see recordFailure), up to `limit`. */
+  forgetStale(limit: number): Promise<number> {
+    return this.store.deleteStale(this.failureWindowSeconds, limit);
   }
 
   lockSeconds(failures: number): number {

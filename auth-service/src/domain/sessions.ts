@@ -21,6 +21,8 @@ export interface SessionStore {
   rotate(tokenHash: string, next: { id: string; tokenHash: string }): Promise<RefreshOutcome>;
   revoke(sessionId: string, reason: 'logout' | 'refresh_token_reuse'): Promise<void>;
   isActive(sessionId: string): Promise<boolean>;
+  /** Deletes up to `limit` sessions past their fixed lifetime, with their refresh tokens; returns how many. */
+  deleteEnded(limit: number): Promise<number>;
 }
 
 /**

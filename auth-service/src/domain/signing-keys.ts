@@ -13,6 +13,13 @@ import {
 /** A token with a kid this replica has not seen may come from a key another replica just created. */
 const UNKNOWN_KID_COOLDOWN_MS = 1000;
 
+/**
+ * A new key is published this long before it signs. Verifiers refetch the JWKS for an unknown
+ * kid at most every 30 s (platform's createTokenVerifier): one that fetched just before a
+ * rotation would refuse the new kid's tokens until then. Meanwhile the key it replaced signs on.
+ */
+export const NEW_KEY_LEAD_SECONDS = 60;
+
 export interface StoredKey {
   kid: string;
   privateJwk: JWK;
@@ -24,6 +31,8 @@ export interface SigningKeyStore {
   active(): Promise<StoredKey | undefined>;
   insertActive(key: { kid: string; privateJwk: JWK; publicJwk: JWK }): Promise<void>;
   rotate(currentKid: string, next: { kid: string; privateJwk: JWK; publicJwk: JWK }): Promise<void>;
+  /** The key retired within the last `seconds` (database clock), if any. */
+  retiredWithin(seconds: number): Promise<StoredKey | undefined>;
   publishable(graceSeconds: number): Promise<{ kid: string; publicJwk: JWK }[]>;
 }
 
@@ -45,10 +54,12 @@ export interface SigningKeysOptions {
 /**
  * The issuer's RS256 keys: created on first start and stored, so tokens survive restarts and
  * every replica signs with the same key. A key older than the rotation period is retired and a
- * new one created; the JWKS keeps publishing the retired key until every token it signed has
- * expired (allowing for replicas that still sign with it until their cache runs out).
+ * new one created, published at once but signing only NEW_KEY_LEAD_SECONDS later; the JWKS keeps
+ * publishing the retired key until every token it signed has expired (allowing for the lead and
+ * for replicas that still sign with it until their cache runs out).
  */
 export class SigningKeys {
+  /** `createdAt`: of the active key (it decides rotation), which may not yet be the one that signs. */
   private cached?: { key: ActiveKey; createdAt: number; loadedAt: number };
   private published?: { jwks: { keys: JWK[] }; getKey: JWTVerifyGetKey; loadedAt: number };
   private readonly cacheMs: number;
@@ -62,6 +73,7 @@ export class SigningKeys {
     this.now = options.now ?? Date.now;
   }
 
+  /** The key that signs now: the active one, or during its first NEW_KEY_LEAD_SECONDS the one it replaced. */
   async active(): Promise<ActiveKey> {
     const now = this.now();
     if (this.cached && now - this.cached.loadedAt < this.cacheMs && !this.due(this.cached.createdAt, now)) return this.cached.key;
@@ -75,8 +87,9 @@ export class SigningKeys {
       this.published = undefined;
     }
     if (!stored) throw new Error('no active signing key after creating one');
+    const signer = (await this.store.retiredWithin(NEW_KEY_LEAD_SECONDS)) ?? stored;
     this.cached = {
-      key: { kid: stored.kid, privateKey: (await importJWK(stored.privateJwk, 'RS256')) as CryptoKey },
+      key: { kid: signer.kid, privateKey: (await importJWK(signer.privateJwk, 'RS256')) as CryptoKey },
       createdAt: stored.createdAt.getTime(),
       loadedAt: now,
     };
@@ -107,7 +120,7 @@ export class SigningKeys {
     const age = this.published ? now - this.published.loadedAt : Number.POSITIVE_INFINITY;
     if (this.published && age < this.cacheMs && !(unknownKid && age >= UNKNOWN_KID_COOLDOWN_MS)) return this.published;
     await this.active();
-    const grace = this.options.maxTokenLifetimeSeconds + this.cacheMs / 1000;
+    const grace = this.options.maxTokenLifetimeSeconds + this.cacheMs / 1000 + NEW_KEY_LEAD_SECONDS;
     const jwks = { keys: (await this.store.publishable(grace)).map((k) => k.publicJwk) };
     this.published = { jwks, getKey: createLocalJWKSet(jwks), loadedAt: now };
     return this.published;

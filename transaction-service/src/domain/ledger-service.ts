@@ -283,14 +283,23 @@ function checkLimits(account: Account, delta: AccountDelta, param: 'from_account
   }
 }
 
+/** Whether a retry with a key whose idempotency record is gone asks for the transfer the key already made. */
 function sameRequest(t: Transfer, r: TransferRequest): boolean {
   return (
     t.debitAccountId === r.fromAccount &&
     t.creditAccountId === r.toAccount &&
     t.amount === r.amount &&
     t.currency === r.currency &&
-    (r.pending === true) === (t.status === 'pending' || t.resolvedAt !== null)
+    (r.pending === true) === (t.status === 'pending' || t.resolvedAt !== null) &&
+    t.description === (r.description ?? null) &&
+    sameMetadata(t.metadata, r.metadata ?? {})
   );
+}
+
+/** jsonb gives keys back in its own order, so compare entries, not serialisations. */
+function sameMetadata(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { decodeProtectedHeader } from 'jose';
+import sinon from 'sinon';
 import { call } from '@micropay/platform/testing';
 import { SigningKeyRepository } from '../../../src/data/signing-key-repository';
-import { SigningKeys } from '../../../src/domain/signing-keys';
+import { NEW_KEY_LEAD_SECONDS, SigningKeys } from '../../../src/domain/signing-keys';
 import { registerAndLogin, startAuthTestApp, type AuthTestApp } from '../../support/auth-test-app';
 
 describe('signing key rotation', () => {
@@ -16,19 +17,40 @@ describe('signing key rotation', () => {
   });
   after(() => app?.close());
 
-  it('after the rotation period signs with a new kid, keeps the old key in the JWKS, and both tokens still verify', async () => {
+  it('after the rotation period publishes a new kid, signs with it a minute later, keeps the old key in the JWKS, and both tokens verify', async () => {
     const before = await registerAndLogin(app.url);
     const oldKid = decodeProtectedHeader(before.tokens.access_token).kid;
+    // A verifier elsewhere that has already fetched the JWKS, as a running service has.
+    const remote = app.verifier();
+    await remote.verify(before.tokens.access_token);
     // Age the stored key past the rotation period, and move this replica's clock past its key cache.
     await app.db.knex('signing_keys').where({ kid: oldKid }).update({ created_at: new Date(Date.now() - 25 * 3600 * 1000) });
     clock += 61_000;
 
-    const after = await registerAndLogin(app.url);
-    const newKid = decodeProtectedHeader(after.tokens.access_token).kid;
+    // Rotated: the new key is published at once, but the old one signs on for NEW_KEY_LEAD_SECONDS.
+    const during = await registerAndLogin(app.url);
+    expect(decodeProtectedHeader(during.tokens.access_token).kid).to.equal(oldKid);
+    const newKid = (await app.db.knex('signing_keys').whereNull('retired_at').first()).kid;
     expect(newKid).not.to.equal(oldKid);
+    expect((await call(app.url, 'GET', '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid)).to.include.members([oldKid, newKid]);
+    expect((await remote.verify(during.tokens.access_token)).sub).to.equal(during.userId);
+
+    // The lead and this replica's cache have passed (database and replica clocks), and so has the
+    // remote verifier's 30 s refetch cooldown: it meets the new kid and fetches the JWKS again.
+    await app.db.knex('signing_keys').where({ kid: oldKid }).update({ retired_at: app.db.knex.raw(`retired_at - interval '${NEW_KEY_LEAD_SECONDS + 1} seconds'`) });
+    clock += 61_000;
+    const dates = sinon.useFakeTimers({ now: Date.now() + 31_000, toFake: ['Date'], shouldAdvanceTime: true });
+    let after: Awaited<ReturnType<typeof registerAndLogin>>;
+    try {
+      after = await registerAndLogin(app.url);
+      expect(decodeProtectedHeader(after.tokens.access_token).kid).to.equal(newKid);
+      expect((await remote.verify(after.tokens.access_token)).sub).to.equal(after.userId);
+    } finally {
+      dates.restore();
+    }
 
     const kids = (await call(app.url, 'GET', '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
-    expect(kids).to.have.members([oldKid, newKid]);
+    expect(kids).to.include.members([oldKid, newKid]);
     expect((await app.verifier().verify(before.tokens.access_token)).sub).to.equal(before.userId);
     expect((await call(app.url, 'GET', '/v1/auth/me', { token: before.tokens.access_token })).status).to.equal(200);
     expect((await call(app.url, 'GET', '/v1/auth/me', { token: after.tokens.access_token })).status).to.equal(200);

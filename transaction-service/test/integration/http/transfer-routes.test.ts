@@ -136,7 +136,7 @@ describe('transaction-service transfers', () => {
     const alice = await fundedWallet(app, 1000);
     const bob = await fundedWallet(app, 0);
     const key = `purged-${alice.wallet.id}`;
-    const body = { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 100, currency: 'usd' };
+    const body = { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 100, currency: 'usd', description: 'rent', metadata: { order: '1', unit: '4b' } };
     const first = await transfer(alice.token, body, key);
     expect(first.status).to.equal(201);
     const purge = async () => expect(await app.db.knex('idempotency_keys').where({ key }).del()).to.equal(1);
@@ -145,10 +145,12 @@ describe('transaction-service transfers', () => {
     const same = await transfer(alice.token, body, key);
     expect(same.status).to.equal(201);
     expect(same.body.id).to.equal(first.body.id);
-    await purge();
-    const changed = await transfer(alice.token, { ...body, amount: 200 }, key);
-    expect(changed.status).to.equal(422);
-    expect(changed.body.error.code).to.equal('idempotency_key_reused');
+    for (const other of [{ ...body, amount: 200 }, { ...body, description: 'another' }, { ...body, metadata: { order: '2' } }]) {
+      await purge();
+      const changed = await transfer(alice.token, other, key);
+      expect(changed.status, JSON.stringify(other)).to.equal(422);
+      expect(changed.body.error.code).to.equal('idempotency_key_reused');
+    }
     expect(await state()).to.deep.equal(before);
   });
 

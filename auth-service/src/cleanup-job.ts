@@ -1,0 +1,34 @@
+import { periodicJob, type PeriodicJob } from '@micropay/platform';
+import type { Dependencies } from './dependencies';
+
+const BATCH = 1000;
+
+export interface CleanupResult {
+  sessions: number;
+  loginAttempts: number;
+}
+
+/** One pass: up to `batch` ended sessions (local provider) and `batch` stale failed-login counts. */
+export async function cleanUpOnce(deps: Pick<Dependencies, 'local' | 'lockout'>, batch = BATCH): Promise<CleanupResult> {
+  const sessions = (await deps.local?.sessions.deleteEnded(batch)) ?? 0;
+  const loginAttempts = await deps.lockout.forgetStale(batch);
+  return { sessions, loginAttempts };
+}
+
+/**
+ * Keeps auth's tables from growing without bound: every `intervalMs`, deletes sessions past
+ * their lifetime with their refresh tokens, and failed-login counts the lockout has forgotten.
+ * A full batch is followed at once by another.
+ */
+export function authCleanupJob(deps: Dependencies, intervalMs: number, batch = BATCH): PeriodicJob {
+  return periodicJob(
+    'auth-cleanup',
+    intervalMs,
+    async () => {
+      const removed = await cleanUpOnce(deps, batch);
+      if (removed.sessions > 0 || removed.loginAttempts > 0) deps.logger.info({ job: 'auth-cleanup', ...removed }, 'deleted ended sessions and stale login attempts');
+      return removed.sessions === batch || removed.loginAttempts === batch;
+    },
+    deps.logger,
+  );
+}
