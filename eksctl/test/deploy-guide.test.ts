@@ -64,3 +64,17 @@ describe('docs/deploy.md Helm values for AWS', function () {
     expect(validate(values['payment-service'])).to.equal(false);
   });
 });
+
+describe('docs/deploy.md and eksctl/cluster.yaml agree', () => {
+  it('each service runs under the IAM role cluster.yaml creates for micropay/<service>', () => {
+    const values = renderedGuideValues() as Record<string, { serviceAccount?: { roleArn?: string } }>;
+    const cluster = parse(readFileSync(path.join(ROOT, 'eksctl', 'cluster.yaml'), 'utf8')) as {
+      iam: { serviceAccounts: { metadata: { name: string; namespace: string }; roleName?: string }[] };
+    };
+    for (const service of SERVICES) {
+      const sa = cluster.iam.serviceAccounts.find((a) => a.metadata.name === service);
+      expect(sa?.metadata.namespace, service).to.equal('micropay');
+      expect(values[service]?.serviceAccount?.roleArn, service).to.equal(`arn:aws:iam::${SAMPLE_VARIABLES.AWS_ACCOUNT_ID}:role/${sa?.roleName}`);
+    }
+  });
+});
