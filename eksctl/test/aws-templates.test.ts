@@ -308,6 +308,13 @@ describe('AWS resources as CloudFormation (eksctl/aws)', () => {
       expect(exportedSuffixes).to.include.members(imported);
     });
 
+    it('lets the VPC link reach the cluster VPC that cluster.yaml defines', () => {
+      const cluster = parse(readFileSync(path.join(EKSCTL, 'cluster.yaml'), 'utf8')) as { vpc: { cidr: string } };
+      expect(t.Parameters!.VpcCidr!.Default).to.equal(cluster.vpc.cidr);
+      const [egress] = (t.Resources.VpcLinkSecurityGroup!.Properties as { SecurityGroupEgress: Record<string, unknown>[] }).SecurityGroupEgress;
+      expect(egress).to.deep.include({ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: { Ref: 'VpcCidr' } });
+    });
+
     it('reaches the internal load balancer listener through a VPC link and logs every request', () => {
       const integration = t.Resources.LoadBalancerIntegration!.Properties!;
       expect(integration).to.deep.include({ IntegrationType: 'HTTP_PROXY', ConnectionType: 'VPC_LINK', ConnectionId: { Ref: 'VpcLink' }, IntegrationUri: { Ref: 'LoadBalancerListenerArn' } });
