@@ -55,22 +55,49 @@ export function substituteVariables(expr: string): string {
   return expr.replace(/\$__(rate_interval|interval|range)\b/g, '5m').replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (_m, a: string, b: string) => `var_${a ?? b}`);
 }
 
-/** Parses one PromQL expression: the metric names it selects, or the syntax errors found. */
-export function selectedMetrics(expr: string): { metrics: string[]; errors: string[] } {
+/**
+ * Parses one PromQL expression: the metric names it selects, the label names each selector
+ * matches on, or the syntax errors found.
+ */
+export function selectedMetrics(expr: string): { metrics: string[]; selectors: { metric: string; labels: string[] }[]; errors: string[] } {
   const query = substituteVariables(expr);
-  const metrics: string[] = [];
+  const selectors: { metric: string; labels: string[] }[] = [];
   const errors: string[] = [];
+  const text = (n: { from: number; to: number }) => query.slice(n.from, n.to);
   parser.parse(query).iterate({
     enter(node) {
       if (node.type.isError) errors.push(`syntax error at ${node.from}: "${query.slice(Math.max(0, node.from - 20), node.to + 20)}"`);
       if (node.name === 'VectorSelector') {
         const identifier = node.node.getChild('Identifier');
-        if (identifier) metrics.push(query.slice(identifier.from, identifier.to));
-        else errors.push(`selector without a metric name: ${query.slice(node.from, node.to)}`);
+        const matchers = node.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? [];
+        const labels = matchers.map((m) => m.getChild('LabelName')).filter((l) => l !== null).map(text);
+        if (identifier) selectors.push({ metric: text(identifier), labels });
+        else errors.push(`selector without a metric name: ${text(node)}`);
       }
     },
   });
-  return { metrics, errors };
+  return { metrics: selectors.map((s) => s.metric), selectors, errors };
+}
+
+/**
+ * Labels every scraped series carries besides the metric's own: the registry's default label
+ * (`service`) and what Prometheus adds from the ServiceMonitor target.
+ */
+export const TARGET_LABELS = ['service', 'namespace', 'pod', 'container', 'endpoint', 'instance', 'job'];
+
+/** Label names per exported metric name (histogram parts included), from prom-client registries. */
+export function labelsByName(metrics: { name: string; type: string; labelNames?: readonly string[] }[]): Map<string, Set<string>> {
+  const byName = new Map<string, Set<string>>();
+  for (const m of metrics) {
+    const own = [...(m.labelNames ?? []), ...TARGET_LABELS];
+    const names = m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : m.type === 'summary' ? [m.name, `${m.name}_sum`, `${m.name}_count`] : [m.name];
+    for (const name of names) {
+      const labels = byName.get(name) ?? new Set<string>();
+      [...own, ...(name.endsWith('_bucket') ? ['le'] : []), ...(m.type === 'summary' && name === m.name ? ['quantile'] : [])].forEach((l) => labels.add(l));
+      byName.set(name, labels);
+    }
+  }
+  return byName;
 }
 
 interface Panel {
@@ -112,7 +139,7 @@ export function dashboardQueries(dashboard: Dashboard): { where: string; expr: s
 }
 
 /** Everything wrong with a dashboard, as sentences; empty when it is fine. */
-export function dashboardProblems(dashboard: Dashboard, exported: Set<string>): string[] {
+export function dashboardProblems(dashboard: Dashboard, exported: Set<string>, labels: Map<string, Set<string>> = new Map()): string[] {
   const problems: string[] = [];
   const variables = dashboard.templating?.list ?? [];
   const datasourceVar = variables.find((v) => v.name === 'datasource');
@@ -135,10 +162,14 @@ export function dashboardProblems(dashboard: Dashboard, exported: Set<string>): 
       problems.push(`${where}: empty query`);
       continue;
     }
-    const { metrics, errors } = selectedMetrics(expr);
+    const { selectors, errors } = selectedMetrics(expr);
     errors.forEach((e) => problems.push(`${where}: ${e}`));
-    for (const metric of metrics) {
+    for (const { metric, labels: matched } of selectors) {
       if (!exported.has(metric) && !EXTERNAL_METRICS.has(metric)) problems.push(`${where}: metric ${metric} is not exported by any service nor allowed as external`);
+      const known = labels.get(metric);
+      for (const label of known ? matched : []) {
+        if (!known!.has(label)) problems.push(`${where}: metric ${metric} has no label ${label} (it has ${[...known!].sort().join(', ')})`);
+      }
     }
   }
   return problems;
@@ -154,9 +185,12 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
   this.timeout(120_000);
   const exported = new Set<string>();
   const perService = new Map<string, Set<string>>();
+  let labels = new Map<string, Set<string>>();
 
   before(async () => {
-    const platformDefaults = exportedNames(await new Metrics('dashboards-test').registry.metrics());
+    const platformRegistry = new Metrics('dashboards-test').registry;
+    const platformDefaults = exportedNames(await platformRegistry.metrics());
+    const registered: { name: string; type: string; labelNames?: readonly string[] }[] = [...(platformRegistry.getMetricsAsArray() as never[])];
     const starters = {
       'auth-service': () => startAuthTestApp(),
       'transaction-service': () => startLedgerTestApp(),
@@ -170,10 +204,12 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
         const names = new Set([...exportedNames(await res.text()), ...platformDefaults]);
         perService.set(service, names);
         names.forEach((n) => exported.add(n));
+        registered.push(...(app.deps.metrics.registry.getMetricsAsArray() as never[]));
       } finally {
         await app.close();
       }
     }
+    labels = labelsByName(registered);
   });
 
   it('reads the exported names from every service (the check has something to check against)', () => {
@@ -192,10 +228,10 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
   });
 
   for (const file of ['platform-overview.json', 'payments.json', 'ledger.json', 'notifications.json']) {
-    it(`${file}: every query parses as PromQL and selects only exported metrics`, () => {
+    it(`${file}: every query parses as PromQL and selects only exported metrics, by labels they have`, () => {
       const dashboard = readDashboards().find((d) => d.file === file)!.dashboard;
       expect(dashboardQueries(dashboard).length).to.be.greaterThan(5);
-      expect(dashboardProblems(dashboard, exported)).to.deep.equal([]);
+      expect(dashboardProblems(dashboard, exported, labels)).to.deep.equal([]);
     });
   }
 
@@ -250,6 +286,13 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
       const problems = dashboardProblems(bad, exported).join('\n');
       expect(problems).to.match(/syntax error/);
       expect(problems).to.match(/does not use the \$datasource variable/);
+    });
+
+    it('reports a label the metric does not have, such as a misspelt one', () => {
+      const bad = good();
+      firstTarget(bad).expr = 'sum(rate(ledger_transfers_total{namespace="$namespace", outcomes="posted"}[5m]))';
+      expect(dashboardProblems(bad, exported, labels).join('\n')).to.match(/metric ledger_transfers_total has no label outcomes \(it has [^)]*outcome/);
+      expect(labels.get('http_request_duration_seconds_bucket')).to.include('le').and.include('route');
     });
 
     it('does not let an unlisted external name through', () => {

@@ -3,11 +3,12 @@ import { listen, type Listening, openTestDatabase, testInfrastructure, TestIssue
 import { createApp } from '../../src/app';
 import { configSchema } from '../../src/config';
 import { migrations } from '../../src/data/migrations';
-import { createDependencies } from '../../src/dependencies';
+import { createDependencies, type Dependencies } from '../../src/dependencies';
 
 export interface NotificationTestApp {
   url: string;
   db: Database;
+  deps: Dependencies;
   issuer: TestIssuer;
   server: Listening;
   close(): Promise<void>;
@@ -24,6 +25,7 @@ export async function startNotificationTestApp(): Promise<NotificationTestApp> {
   return {
     url: server.url,
     db,
+    deps,
     issuer,
     server,
     async close() {
