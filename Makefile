@@ -2,7 +2,7 @@
 SERVICES := auth-service transaction-service payment-service notification-service
 SERVER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install start test test-postgres lint typecheck build images ci clean
+.PHONY: install start test test-postgres lint typecheck build images charts-check ci clean
 
 install: ## install exactly what the lockfile says
 	npm ci
@@ -27,6 +27,9 @@ build: ## compile every package to dist/ (what the images run)
 
 images: ## build the four images (needs a Docker engine)
 	@for s in $(SERVICES); do docker build -f $$s/Dockerfile -t $$s:local . || exit 1; done
+
+charts-check: ## helm lint --strict and helm template of every chart scenario, validated against the Kubernetes 1.33 API (fetches helm/kubectl into .tools/ once)
+	npm run deploy:check
 
 ci: ## what CI runs
 	.ci/run

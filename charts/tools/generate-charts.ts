@@ -16,7 +16,7 @@ function schemaOf(node: Node): JsonSchema {
     properties: Object.fromEntries(Object.entries(node.fields).map(([k, v]) => [k, schemaOf(v)])),
   };
   if (node.required) schema.required = node.required;
-  return schema;
+  return { ...schema, ...node.rules };
 }
 
 export function valuesSchema(root: Group): string {

@@ -23,6 +23,8 @@ export interface Group {
   /** Keys beyond `fields` allowed with this schema (a map the chart still types). */
   additional?: JsonSchema;
   required?: string[];
+  /** More JSON schema keywords for this object (if/then rules between its keys). */
+  rules?: JsonSchema;
 }
 
 export type Node = Leaf | Group;
@@ -71,6 +73,8 @@ const probe = (what: string, periodSeconds: number, failureThreshold: number) =>
 /** What a service chart needs to know about its service. */
 export interface ServiceSpec {
   name: string;
+  /** JSON schema rules between the keys of `config`. */
+  configRules?: JsonSchema;
   description: string;
   port: number;
   /** Plain settings of the service's src/config.ts that the chart passes through a ConfigMap. */
@@ -104,8 +108,12 @@ export const SERVICES: ServiceSpec[] = [
     port: 8081,
     config: {
       ...common,
-      AUTH_PROVIDER: leaf('Who holds the identities: auth-service itself (local) or an AWS Cognito user pool.', { type: 'string', enum: ['local', 'cognito'] }, 'cognito'),
-      AUTH_ISSUER: str('Issuer of tokens in local mode (the public base URL).'),
+      AUTH_PROVIDER: leaf(
+        'Who holds the identities: auth-service itself (local: keys in its schema, works on any cluster) or an AWS Cognito user pool (cognito: needs COGNITO_REGION and the cognito Secret).',
+        { type: 'string', enum: ['local', 'cognito'] },
+        'local',
+      ),
+      AUTH_ISSUER: str('Issuer of tokens in local mode; the other services\u2019 AUTH_ISSUER must be the same.', 'http://auth-service:8081'),
       AUTH_APP_CLIENT_ID: str('App client id stamped into user tokens in local mode; empty: the service default.'),
       ACCESS_TOKEN_TTL_SECONDS: int('Access token lifetime.', 900, 60),
       REFRESH_TOKEN_TTL_SECONDS: int('A login session\u2019s fixed lifetime.', 2592000, 300),
@@ -116,17 +124,21 @@ export const SERVICES: ServiceSpec[] = [
       LOGIN_LOCKOUT_MAX_SECONDS: int('Longest lockout.', 900, 1),
       AUTH_RATE_LIMIT_MAX: int('Requests per client IP per window on /v1/auth/* (per replica).', 100, 1),
       AUTH_RATE_LIMIT_WINDOW_SECONDS: int('Rate limit window.', 60, 1),
-      COGNITO_REGION: str('Region of the Cognito user pool (required with AUTH_PROVIDER=cognito).'),
+      COGNITO_REGION: str('Region of the Cognito user pool (required with AUTH_PROVIDER=cognito).', '', { pattern: '^([a-z]{2}(-[a-z]+)+-\\d)?$' }),
       COGNITO_AUTO_CONFIRM: bool('Confirm sign-ups at once (AdminConfirmSignUp) instead of by an emailed code.', false),
       COGNITO_ENDPOINT: str('Another Cognito API endpoint; empty: AWS\u2019s regional endpoint.'),
       COGNITO_ISSUER: str('Token issuer; empty: derived from region and pool id.'),
     },
     secretEnv: {
       DATABASE_URL: { ...database, name: 'auth-service-database' },
-      COGNITO_USER_POOL_ID: { name: 'auth-service-cognito', key: 'user_pool_id' },
-      COGNITO_CLIENT_ID: { name: 'auth-service-cognito', key: 'client_id' },
+      COGNITO_USER_POOL_ID: { name: 'auth-service-cognito', key: 'user_pool_id', optional: true },
+      COGNITO_CLIENT_ID: { name: 'auth-service-cognito', key: 'client_id', optional: true },
       COGNITO_CLIENT_SECRET: { name: 'auth-service-cognito', key: 'client_secret', optional: true },
       OAUTH_CLIENTS: { name: 'auth-service-oauth-clients', key: 'clients.json', optional: true },
+    },
+    configRules: {
+      if: { properties: { AUTH_PROVIDER: { const: 'cognito' } }, required: ['AUTH_PROVIDER'] },
+      then: { properties: { COGNITO_REGION: { minLength: 1 } }, required: ['COGNITO_REGION'] },
     },
     // Every other service fetches the JWKS; payment-service also gets client-credentials tokens.
     peers: ['transaction-service', 'payment-service', 'notification-service'],
@@ -254,6 +266,7 @@ export function serviceValues(spec: ServiceSpec): Group {
     config: group(
       `Plain settings of ${spec.name} (its src/config.ts), passed through a ConfigMap; empty strings are left out. HOST, PORT, MIGRATE_ON_START and MICROPAY_DATA_DIR are set by the chart.`,
       spec.config,
+      spec.configRules ? { rules: spec.configRules } : {},
     ),
     secretEnv: group(
       'Settings read from EXISTING Secrets (created outside Helm, e.g. by External Secrets): env name -> Secret name and key. No secret value is ever in values.',
