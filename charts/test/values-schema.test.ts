@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { SERVICE_CHARTS, UMBRELLA, buildDependencies, chartDir, helm, templateArgs } from './support/helm';
+import { SERVICE_CHARTS, UMBRELLA, buildDependencies, helm, lintArgs, templateArgs } from './support/helm';
 
 /** values.schema.json is what stops a typo in a values file before anything reaches a cluster. */
 describe('values.schema.json refuses bad values', () => {
@@ -30,7 +30,7 @@ describe('values.schema.json refuses bad values', () => {
     const template = await helm(templateArgs(chart, { valuesFiles: [file] }));
     expect(template.code, 'helm template exit code').to.not.equal(0);
     expect(template.stderr).to.match(mention);
-    const lint = await helm(['lint', '--strict', chartDir(chart), '--values', file]);
+    const lint = await helm(lintArgs(chart, [file]));
     expect(lint.code, 'helm lint exit code').to.not.equal(0);
     expect(lint.stdout + lint.stderr).to.match(mention);
   }

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { HELM, REPO_ROOT } from '../../tools/fetch-tools';
+import { HELM, KUBECTL_VERSION, REPO_ROOT } from '../../tools/fetch-tools';
 import type { KubeObject } from './kube-schema';
 
 const run = promisify(execFile);
@@ -16,6 +16,19 @@ export const LIBRARY = 'micropay-lib';
 export const APP_CHARTS = [...SERVICE_CHARTS, UMBRELLA];
 
 export const chartDir = (chart: string) => path.join(CHARTS_DIR, chart);
+
+/** The cluster version the charts are rendered and linted for (the Kubernetes API models are 1.33). */
+export const KUBE_VERSION = KUBECTL_VERSION;
+
+/** `helm lint --strict` of a chart for that cluster version. */
+export const lintArgs = (chart: string, valuesFiles: string[] = []) => [
+  'lint',
+  '--strict',
+  '--kube-version',
+  KUBE_VERSION,
+  chartDir(chart),
+  ...valuesFiles.flatMap((f) => ['--values', f]),
+];
 
 /** The chart's ci/*-values.yaml scenarios, by file name. */
 export function scenarios(chart: string): string[] {
@@ -75,6 +88,8 @@ export function templateArgs(chart: string, options: RenderOptions = {}): string
     options.dir ?? chartDir(chart),
     '--namespace',
     options.namespace ?? 'micropay',
+    '--kube-version',
+    KUBE_VERSION,
     ...(options.valuesFiles ?? []).flatMap((f) => ['--values', f]),
     ...(options.set ?? []).flatMap((s) => ['--set', s]),
   ];
