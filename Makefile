@@ -2,7 +2,7 @@
 SERVICES := auth-service transaction-service payment-service notification-service
 SERVER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install start test test-postgres lint typecheck build images images-push ci clean
+.PHONY: install start test test-postgres lint typecheck build images images-push charts-check ci clean
 
 install: ## install exactly what the lockfile says
 	npm ci
@@ -38,6 +38,9 @@ images: ## build the four images (needs a Docker engine): make images [REGISTRY=
 images-push: images ## build and push the four images to $(REGISTRY) (docker login first)
 	@test -n "$(REGISTRY)" || { echo "set REGISTRY=<account>.dkr.ecr.<region>.amazonaws.com"; exit 1; }
 	@for s in $(SERVICES); do docker push $(IMAGE_PREFIX)$$s:$(TAG) || exit 1; done
+
+charts-check: ## helm lint --strict and helm template of every chart scenario, validated against the Kubernetes 1.33 API (fetches helm/kubectl into .tools/ once)
+	npm run deploy:check
 
 ci: ## what CI runs
 	.ci/run
