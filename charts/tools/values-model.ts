@@ -124,6 +124,7 @@ export const SERVICES: ServiceSpec[] = [
       LOGIN_LOCKOUT_MAX_SECONDS: int('Longest lockout.', 900, 1),
       AUTH_RATE_LIMIT_MAX: int('Requests per client IP per window on /v1/auth/* (per replica).', 100, 1),
       AUTH_RATE_LIMIT_WINDOW_SECONDS: int('Rate limit window.', 60, 1),
+      AUTH_CLEANUP_INTERVAL_SECONDS: int('How often ended sessions and stale failed-login counts are deleted (local provider); 0 turns it off.', 3600, 0),
       COGNITO_REGION: str('Region of the Cognito user pool (required with AUTH_PROVIDER=cognito).', '', { pattern: '^([a-z]{2}(-[a-z]+)+-\\d)?$' }),
       COGNITO_AUTO_CONFIRM: bool('Confirm sign-ups at once (AdminConfirmSignUp) instead of by an emailed code.', false),
       COGNITO_ENDPOINT: str('Another Cognito API endpoint; empty: AWS\u2019s regional endpoint.'),
