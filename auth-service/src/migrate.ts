@@ -1,32 +1,9 @@
-import { createLogger, loadConfig, migrate, openDatabase } from '@micropay/platform';
+import { exitWhenMigrated, runMigrationJob } from '@micropay/platform';
 import { configSchema } from './config';
 import { migrations } from './data/migrations';
 
-/**
- * Applies auth-service's pending migrations and returns their names. It reads the same configuration
- * as the service, so a release whose configuration is wrong fails in its migration hook, before
- * any pod is replaced.
- */
-export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
-  const config = loadConfig(configSchema, env);
-  const logger = createLogger({ service: config.service, level: config.log.level });
-  const db = await openDatabase({ ...config.database, logger });
-  try {
-    const applied = await migrate(db.knex, db.schema, migrations);
-    logger.info({ schema: db.schema, applied }, applied.length ? 'migrations applied' : 'schema up to date');
-    return applied;
-  } finally {
-    await db.close();
-  }
-}
+/** Applies auth-service's pending migrations with the service's own configuration; returns their names. */
+export const runMigrations = (env: NodeJS.ProcessEnv = process.env) => runMigrationJob(configSchema, migrations, env);
 
 /** Entry point of the Kubernetes pre-install/pre-upgrade Job: `node auth-service/dist/migrate.js`. */
-if (require.main === module) {
-  runMigrations().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`auth-service migrations failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWhenMigrated('auth-service', runMigrations());

@@ -4,3 +4,4 @@ export * from './test-database';
 export * from './server-database';
 export * from './test-logger';
 export * from './test-env';
+export * from './migration-job-suite';
