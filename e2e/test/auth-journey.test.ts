@@ -1,27 +1,16 @@
 import { expect } from 'chai';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { call } from '@micropay/platform/testing';
-import { startE2eStack, type E2eStack } from './support';
+import { useE2eStack } from './support';
 
 describe('e2e: `npm start`, then a user\'s whole session through the gateway', function () {
   this.timeout(240_000);
-  let stack: E2eStack;
+  const stack = useE2eStack();
   const email = `auth.e2e.${Date.now()}@example.com`;
   const password = 'correct horse battery';
 
-  before(async function () {
-    this.timeout(240_000);
-    stack = await startE2eStack();
-  });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') process.stderr.write(`--- last lines of npm start ---\n${stack?.output.slice(-60).join('\n')}\n`);
-  });
-  after(async function () {
-    this.timeout(60_000);
-    await stack?.teardown();
-  });
 
-  const post = (path: string, body?: unknown, token?: string) => call(stack.gateway, 'POST', path, { body, token });
+  const post = (path: string, body?: unknown, token?: string) => call(stack().gateway, 'POST', path, { body, token });
 
   it('refuses a common password, then registers and logs in', async () => {
     const weak = await post('/v1/auth/register', { email, password: 'password123' });
@@ -30,15 +19,15 @@ describe('e2e: `npm start`, then a user\'s whole session through the gateway', f
     expect((await post('/v1/auth/register', { email, password })).status).to.equal(201);
     const login = await post('/v1/auth/login', { email, password });
     expect(login.status).to.equal(200);
-    const discovery = await call(stack.gateway, 'GET', '/.well-known/openid-configuration');
+    const discovery = await call(stack().gateway, 'GET', '/.well-known/openid-configuration');
     expect(decodeJwt(login.body.access_token).iss).to.equal(discovery.body.issuer);
-    const jwks = await call(stack.gateway, 'GET', '/.well-known/jwks.json');
+    const jwks = await call(stack().gateway, 'GET', '/.well-known/jwks.json');
     expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).to.include(decodeProtectedHeader(login.body.access_token).kid);
   });
 
   it('walks the session: me, refresh (rotating), replay detected, log in again, log out', async () => {
     const first = (await post('/v1/auth/login', { email, password })).body;
-    const me = await call(stack.gateway, 'GET', '/v1/auth/me', { token: first.access_token });
+    const me = await call(stack().gateway, 'GET', '/v1/auth/me', { token: first.access_token });
     expect(me.status).to.equal(200);
     expect(me.body).to.include({ email, object: 'user' });
 
@@ -51,11 +40,11 @@ describe('e2e: `npm start`, then a user\'s whole session through the gateway', f
     const again = (await post('/v1/auth/login', { email, password })).body;
     expect((await post('/v1/auth/logout', undefined, again.access_token)).status).to.equal(204);
     expect((await post('/v1/auth/refresh', { refresh_token: again.refresh_token })).status).to.equal(401);
-    expect((await call(stack.gateway, 'GET', '/v1/auth/me', { token: again.access_token })).status).to.equal(401);
+    expect((await call(stack().gateway, 'GET', '/v1/auth/me', { token: again.access_token })).status).to.equal(401);
   });
 
   it('the gateway refuses protected auth routes without a token', async () => {
-    expect((await call(stack.gateway, 'GET', '/v1/auth/me')).status).to.equal(401);
+    expect((await call(stack().gateway, 'GET', '/v1/auth/me')).status).to.equal(401);
     expect((await post('/v1/auth/logout')).status).to.equal(401);
   });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { call } from '@micropay/platform/testing';
-import { startE2eStack, type E2eStack } from './support';
+import { useE2eStack } from './support';
 
 interface Balances {
   balance: number;
@@ -12,49 +12,38 @@ interface Balances {
 
 describe('e2e: `npm start`, then a hold is placed, partly posted and its remainder released', function () {
   this.timeout(240_000);
-  let stack: E2eStack;
+  const stack = useE2eStack();
   const password = 'correct horse battery';
   let payer: { token: string; wallet: string };
   let payee: { token: string; wallet: string };
   let holdId: string;
   const paymentTransfers: string[] = [];
 
-  before(async function () {
-    this.timeout(240_000);
-    stack = await startE2eStack();
-  });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') process.stderr.write(`--- last lines of npm start ---\n${stack?.output.slice(-60).join('\n')}\n`);
-  });
-  after(async function () {
-    this.timeout(60_000);
-    await stack?.teardown();
-  });
 
   /** Registers and logs in through the gateway, and opens a usd wallet. */
   async function customer(name: string) {
     const email = `hold.${name}.${Date.now()}@example.com`;
-    expect((await call(stack.gateway, 'POST', '/v1/auth/register', { body: { email, password } })).status).to.equal(201);
-    const token = (await call(stack.gateway, 'POST', '/v1/auth/login', { body: { email, password } })).body.access_token as string;
-    const wallet = await call(stack.gateway, 'POST', '/v1/accounts', { token, body: { currency: 'usd' } });
+    expect((await call(stack().gateway, 'POST', '/v1/auth/register', { body: { email, password } })).status).to.equal(201);
+    const token = (await call(stack().gateway, 'POST', '/v1/auth/login', { body: { email, password } })).body.access_token as string;
+    const wallet = await call(stack().gateway, 'POST', '/v1/accounts', { token, body: { currency: 'usd' } });
     expect(wallet.status).to.equal(201);
     return { token, wallet: wallet.body.id as string };
   }
 
   const balancesOf = async (who: { token: string; wallet: string }): Promise<Balances> => {
-    const res = await call(stack.gateway, 'GET', `/v1/accounts/${who.wallet}`, { token: who.token });
+    const res = await call(stack().gateway, 'GET', `/v1/accounts/${who.wallet}`, { token: who.token });
     expect(res.status).to.equal(200);
     return res.body;
   };
   const history = (who: { token: string; wallet: string }, query: string) =>
-    call(stack.gateway, 'GET', `/v1/accounts/${who.wallet}/transfers?${query}`, { token: who.token });
+    call(stack().gateway, 'GET', `/v1/accounts/${who.wallet}/transfers?${query}`, { token: who.token });
   const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((t) => t.id);
 
   it('funds the payer with three card payments through payment-service', async () => {
     payer = await customer('payer');
     payee = await customer('payee');
     for (const amount of [1000, 2000, 3000]) {
-      const res = await call(stack.gateway, 'POST', '/v1/payments', {
+      const res = await call(stack().gateway, 'POST', '/v1/payments', {
         token: payer.token,
         body: { method: 'card', amount, currency: 'usd', account: payer.wallet, card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } },
         headers: { 'idempotency-key': randomUUID() },
@@ -67,7 +56,7 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
   });
 
   it('places a hold: the payer can spend less at once, and no posted balance moves', async () => {
-    const res = await call(stack.gateway, 'POST', '/v1/transfers', {
+    const res = await call(stack().gateway, 'POST', '/v1/transfers', {
       token: payer.token,
       body: { from_account: payer.wallet, to_account: payee.wallet, amount: 5000, currency: 'usd', pending: true, timeout_seconds: 600, description: 'hotel deposit' },
       headers: { 'idempotency-key': randomUUID() },
@@ -80,7 +69,7 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
     expect(await balancesOf(payee)).to.include({ balance: 0, pending_credits: 5000, available: 0 });
 
     // The hold counts against spending: 1500 is more than the 1000 still available.
-    const overspend = await call(stack.gateway, 'POST', '/v1/transfers', {
+    const overspend = await call(stack().gateway, 'POST', '/v1/transfers', {
       token: payer.token,
       body: { from_account: payer.wallet, to_account: payee.wallet, amount: 1500, currency: 'usd' },
       headers: { 'idempotency-key': randomUUID() },
@@ -91,16 +80,16 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
   });
 
   it('posts part of the hold and releases the remainder, once', async () => {
-    const posted = await call(stack.gateway, 'POST', `/v1/transfers/${holdId}/post`, { token: payer.token, body: { amount: 3200 } });
+    const posted = await call(stack().gateway, 'POST', `/v1/transfers/${holdId}/post`, { token: payer.token, body: { amount: 3200 } });
     expect(posted.status, JSON.stringify(posted.body)).to.equal(200);
     expect(posted.body).to.include({ status: 'posted', amount: 5000, posted_amount: 3200 });
     expect(await balancesOf(payer)).to.include({ balance: 2800, pending_debits: 0, available: 2800 });
     expect(await balancesOf(payee)).to.include({ balance: 3200, pending_credits: 0, available: 3200 });
 
-    const again = await call(stack.gateway, 'POST', `/v1/transfers/${holdId}/post`, { token: payer.token, body: { amount: 100 } });
+    const again = await call(stack().gateway, 'POST', `/v1/transfers/${holdId}/post`, { token: payer.token, body: { amount: 100 } });
     expect(again.status).to.equal(409);
     expect(again.body.error.code).to.equal('transfer_not_pending');
-    expect((await call(stack.gateway, 'POST', `/v1/transfers/${holdId}/void`, { token: payer.token })).status).to.equal(409);
+    expect((await call(stack().gateway, 'POST', `/v1/transfers/${holdId}/void`, { token: payer.token })).status).to.equal(409);
     expect(await balancesOf(payer)).to.include({ balance: 2800, available: 2800 });
     expect(await balancesOf(payee)).to.include({ balance: 3200 });
   });
@@ -124,7 +113,7 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
 
     // The payee sees the hold in its own history; a stranger's view of the payer's account is a 404.
     expect(ids(await history(payee, 'limit=10'))).to.deep.equal([holdId]);
-    const stranger = await call(stack.gateway, 'GET', `/v1/accounts/${payer.wallet}/transfers`, { token: payee.token });
+    const stranger = await call(stack().gateway, 'GET', `/v1/accounts/${payer.wallet}/transfers`, { token: payee.token });
     expect(stranger.status).to.equal(404);
   });
 });

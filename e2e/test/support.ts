@@ -111,3 +111,26 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * Starts the platform with `npm start` before the enclosing describe's tests and stops it after
+ * them, printing the launcher's last lines when a test fails. Returns the running stack.
+ */
+export function useE2eStack(): () => E2eStack {
+  let stack: E2eStack | undefined;
+  before(async function () {
+    this.timeout(240_000);
+    stack = await startE2eStack();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') process.stderr.write(`--- last lines of npm start ---\n${stack?.output.slice(-60).join('\n')}\n`);
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await stack?.teardown();
+  });
+  return () => {
+    if (!stack) throw new Error('the e2e stack did not start');
+    return stack;
+  };
+}
