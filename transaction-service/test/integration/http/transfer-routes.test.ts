@@ -150,6 +150,10 @@ describe('transaction-service transfers', () => {
       const changed = await transfer(alice.token, other, key);
       expect(changed.status, JSON.stringify(other)).to.equal(422);
       expect(changed.body.error.code).to.equal('idempotency_key_reused');
+      // The refusal is not stored under the key: the original request still replays its transfer.
+      const retried = await transfer(alice.token, body, key);
+      expect(retried.status).to.equal(201);
+      expect(retried.body.id).to.equal(first.body.id);
     }
     expect(await state()).to.deep.equal(before);
   });
