@@ -34,6 +34,11 @@ export function inspectCard(card: CardInput, fingerprintSecret: string, now = ne
     last4: card.number.slice(-4),
     expMonth: card.exp_month,
     expYear: card.exp_year,
-    fingerprint: createHmac('sha256', fingerprintSecret).update(card.number).digest('base64url').slice(0, 16),
+    fingerprint: cardFingerprint(card.number, fingerprintSecret),
   };
+}
+
+/** The same card number gives the same fingerprint under one secret; the number itself is never kept. */
+export function cardFingerprint(number: string, fingerprintSecret: string): string {
+  return createHmac('sha256', fingerprintSecret).update(number).digest('base64url').slice(0, 16);
 }

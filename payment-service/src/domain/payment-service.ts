@@ -1,5 +1,5 @@
-import { newId, type Logger } from '@micropay/platform';
-import { inspectCard, type CardInput } from './card';
+import { commonErrors, newId, type Logger } from '@micropay/platform';
+import { cardFingerprint, inspectCard, type CardInput } from './card';
 import { paymentErrors } from './errors';
 import type { Payment } from './payment';
 import { presentPayment } from './payment-view';
@@ -36,11 +36,32 @@ const eventOf = (type: string) => (payment: Payment) => ({ type, data: presentPa
 export class PaymentService {
   constructor(private readonly deps: PaymentServiceDeps) {}
 
+  /** Whether a retry whose idempotency record is gone asks for the payment its key already made. */
+  private sameCardPayment(p: Payment, input: CreateCardPayment): boolean {
+    const metadata = input.metadata ?? {};
+    return (
+      p.method === 'card' &&
+      p.accountId === input.account &&
+      p.amount === input.amount &&
+      p.currency === input.currency &&
+      p.description === (input.description ?? null) &&
+      Object.keys(p.metadata).length === Object.keys(metadata).length &&
+      Object.entries(p.metadata).every(([k, v]) => metadata[k] === v) &&
+      p.card?.fingerprint === cardFingerprint(input.card.number, this.deps.fingerprintSecret)
+    );
+  }
+
   async createCardPayment(customerId: string, input: CreateCardPayment, idempotencyKey: string): Promise<Payment> {
     const { store, provider, ledger } = this.deps;
     // A retry after a crash (the idempotency lock expired) finds the payment the first attempt made.
     const existing = await store.findByIdempotencyKey(customerId, idempotencyKey);
-    if (existing) return this.resume(existing);
+    if (existing) {
+      // The idempotency record (24 h) may be gone while the payment row keeps its key.
+      if (!this.sameCardPayment(existing, input)) {
+        throw commonErrors.idempotency_key_reused.create('This Idempotency-Key already made a different payment.', { param: 'Idempotency-Key' });
+      }
+      return this.resume(existing);
+    }
 
     const card = inspectCard(input.card, this.deps.fingerprintSecret);
     const wallet = await ledger.findAccount(input.account);

@@ -93,6 +93,30 @@ describe('payment-service POST /v1/payments (card)', () => {
     expect(app.peers.transfers.filter((t) => t.body.to_account === walletId)).to.have.length(1);
   });
 
+  it('once the idempotency record is purged, the payment row still remembers the key: a replay, or 422 for another request', async () => {
+    const { token, walletId } = await customerWithWallet(app);
+    const key = `purged-${walletId}`;
+    const body = { method: 'card', amount: 800, currency: 'usd', account: walletId, card: visa, description: 'Top-up', metadata: { order: '7' } };
+    const first = await pay(token, body, key);
+    expect(first.status).to.equal(201);
+    const purge = async () => expect(await app.db.knex('idempotency_keys').where({ key }).del()).to.equal(1);
+    await purge();
+    const same = await pay(token, body, key);
+    expect(same.status).to.equal(201);
+    expect(same.body.id).to.equal(first.body.id);
+    const others = [{ ...body, amount: 900 }, { ...body, card: { ...visa, number: '5555555555554444' } }, { ...body, description: 'other' }, { ...body, metadata: { order: '8' } }];
+    for (const other of others) {
+      await purge();
+      const changed = await pay(token, other, key);
+      expect(changed.status, JSON.stringify(other)).to.equal(422);
+      expect(changed.body.error.code).to.equal('idempotency_key_reused');
+      // The refusal is not stored under the key: the original request still gets its payment.
+      expect((await pay(token, body, key)).body.id).to.equal(first.body.id);
+    }
+    expect(await app.db.knex('payments').where({ account_id: walletId }).count<{ c: number }[]>('* as c').then((r) => Number(r[0]!.c))).to.equal(1);
+    expect(app.peers.transfers.filter((t) => t.body.to_account === walletId)).to.have.length(1);
+  });
+
   it('answers 503 and releases the key when the ledger is down before anything is charged', async () => {
     const { token, walletId } = await customerWithWallet(app);
     const body = { method: 'card', amount: 900, currency: 'usd', account: walletId, card: visa };
