@@ -8,11 +8,6 @@ export const authErrors = defineErrors({
     status: 429,
     description: 'Too many failed logins for this email; retry after the Retry-After delay.',
   },
-  rate_limited: {
-    status: 429,
-    description:
-      'Too many requests from this client IP to /v1/auth/* (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_WINDOW_SECONDS); the Retry-After header gives the seconds to wait.',
-  },
   invalid_refresh_token: {
     status: 401,
     description: 'The refresh token is unknown, expired, already used, or its session has ended.',

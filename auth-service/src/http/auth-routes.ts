@@ -1,4 +1,4 @@
-import { auth, bearerToken, type Caller, defineRoute } from '@micropay/platform';
+import { auth, bearerToken, type Caller, commonErrors, defineRoute } from '@micropay/platform';
 import type { Request } from 'express';
 import { authErrors } from '../domain/errors';
 import type { IdentityProvider, SessionCaller } from '../domain/identity-provider';
@@ -17,7 +17,7 @@ const sessionCaller = (caller: Caller, req: Request): SessionCaller => ({
 
 export function authRoutes(identity: IdentityProvider, lockout: LoginLockout) {
   // Every route here sits behind the per-IP limiter on /v1/auth (rate-limit.ts), so each can answer 429.
-  return routes(identity, lockout).map((route) => ({ ...route, errors: [...(route.errors ?? []), authErrors.rate_limited] }));
+  return routes(identity, lockout).map((route) => ({ ...route, errors: [...(route.errors ?? []), commonErrors.rate_limited] }));
 }
 
 function routes(identity: IdentityProvider, lockout: LoginLockout) {

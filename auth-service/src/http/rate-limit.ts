@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { authErrors } from '../domain/errors';
+import { commonErrors } from '@micropay/platform';
 
 /**
  * Per-client-IP limit on /v1/auth/* (express-rate-limit, in memory per replica; API Gateway
@@ -16,7 +16,7 @@ export function authRateLimit(options: { max: number; windowSeconds: number }): 
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       // Retry-After is set by the limiter before this runs; the error middleware writes the body.
-      handler: (_req, _res, next) => next(authErrors.rate_limited.create('Too many requests to /v1/auth; retry after the Retry-After delay.')),
+      handler: (_req, _res, next) => next(commonErrors.rate_limited.create('Too many requests to /v1/auth; retry after the Retry-After delay.')),
     }),
   );
   return { path: '/v1/auth', router };

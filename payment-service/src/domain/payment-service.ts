@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { commonErrors, newId, type Logger } from '@micropay/platform';
 import { cardFingerprint, inspectCard, type CardInput } from './card';
 import { paymentErrors } from './errors';
@@ -38,15 +39,13 @@ export class PaymentService {
 
   /** Whether a retry whose idempotency record is gone asks for the payment its key already made. */
   private sameCardPayment(p: Payment, input: CreateCardPayment): boolean {
-    const metadata = input.metadata ?? {};
     return (
       p.method === 'card' &&
       p.accountId === input.account &&
       p.amount === input.amount &&
       p.currency === input.currency &&
       p.description === (input.description ?? null) &&
-      Object.keys(p.metadata).length === Object.keys(metadata).length &&
-      Object.entries(p.metadata).every(([k, v]) => metadata[k] === v) &&
+      isDeepStrictEqual(p.metadata, input.metadata ?? {}) &&
       p.card?.fingerprint === cardFingerprint(input.card.number, this.deps.fingerprintSecret)
     );
   }

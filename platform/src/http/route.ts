@@ -198,16 +198,16 @@ function callerKey(caller: Caller | undefined): string {
 /**
  * A client error from the handler means the request was executed and rejected: store it so a
  * retry sees the same answer. A 5xx means it did not complete: release the key so the client
- * can retry it. `idempotency_key_reused` from the handler (its own record of the key outlived
- * this store's) means the request was never executed: release the key too, so the retry of the
- * original request still gets its original result, not this refusal.
+ * can retry it. An idempotency error from the handler (its own record of the key outlived this
+ * store's, and the request differs) is about the key, not an outcome of this request, which never
+ * ran: release the key too, so a retry of the original request still gets its original result.
  */
 async function settleFailedIdempotentRequest(
   idempotent: { store: IdempotencyStore; caller: string; key: string },
   error: unknown,
   requestId: string,
 ): Promise<void> {
-  if (error instanceof AppError && error.status < 500 && error.code !== commonErrors.idempotency_key_reused.code) {
+  if (error instanceof AppError && error.status < 500 && error.type !== 'idempotency_error') {
     await idempotent.store.complete(idempotent.caller, idempotent.key, {
       status: error.status,
       body: errorBody(error, requestId),

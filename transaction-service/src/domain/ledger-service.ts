@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { AppError, commonErrors, newId } from '@micropay/platform';
 import { ledgerErrors } from './errors';
 import {
@@ -292,14 +293,9 @@ function sameRequest(t: Transfer, r: TransferRequest): boolean {
     t.currency === r.currency &&
     (r.pending === true) === (t.status === 'pending' || t.resolvedAt !== null) &&
     t.description === (r.description ?? null) &&
-    sameMetadata(t.metadata, r.metadata ?? {})
+    // jsonb gives keys back in its own order; isDeepStrictEqual does not mind the order.
+    isDeepStrictEqual(t.metadata, r.metadata ?? {})
   );
-}
-
-/** jsonb gives keys back in its own order, so compare entries, not serialisations. */
-function sameMetadata(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
