@@ -4,12 +4,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { HELM, KUBECTL_VERSION, REPO_ROOT } from '../../tools/fetch-tools';
+import { SERVICES } from '../../tools/values-model';
 import type { KubeObject } from './kube-schema';
 
 const run = promisify(execFile);
 
 export const CHARTS_DIR = path.join(REPO_ROOT, 'charts');
-export const SERVICE_CHARTS = ['auth-service', 'transaction-service', 'payment-service', 'notification-service'];
+/** One chart per service, named like it (the values model lists the services). */
+export const SERVICE_CHARTS = SERVICES.map((s) => s.name);
 export const UMBRELLA = 'micropay';
 export const LIBRARY = 'micropay-lib';
 /** The installable charts, in dependency order (the umbrella packs the service charts). */
