@@ -134,3 +134,20 @@ export const idempotencyMigration: Migration = {
     await knex.schema.dropTable('idempotency_keys');
   },
 };
+
+/**
+ * A replay must return the first response byte for byte. `jsonb` reorders object keys, so the
+ * stored body moves to `json`, which keeps the text as it was written.
+ */
+export const idempotencyReplayTextMigration: Migration = {
+  name: 'platform_0002_idempotency_response_as_written',
+  async up(knex) {
+    await knex.raw('alter table idempotency_keys alter column response_body type json using response_body::json');
+  },
+  async down(knex) {
+    await knex.raw('alter table idempotency_keys alter column response_body type jsonb using response_body::jsonb');
+  },
+};
+
+/** Every migration the idempotency store needs, in order; a service lists them first. */
+export const idempotencyMigrations: Migration[] = [idempotencyMigration, idempotencyReplayTextMigration];

@@ -35,6 +35,8 @@ export interface CallOptions {
 export interface CallResult<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
   body: T;
+  /** The body exactly as it came over the wire. */
+  text: string;
   headers: Headers;
 }
 
@@ -50,5 +52,5 @@ export async function call<T = any>(baseUrl: string, method: string, path: strin
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
   const text = await response.text();
   const isJson = response.headers.get('content-type')?.includes('json');
-  return { status: response.status, body: (isJson && text ? JSON.parse(text) : text) as T, headers: response.headers };
+  return { status: response.status, body: (isJson && text ? JSON.parse(text) : text) as T, text, headers: response.headers };
 }

@@ -8,7 +8,7 @@ import {
   defineErrors,
   defineRoute,
   IdempotencyStore,
-  idempotencyMigration,
+  idempotencyMigrations,
   Lifecycle,
   Metrics,
   type Database,
@@ -37,7 +37,7 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
 
   before(async function () {
     this.timeout(60_000);
-    db = await openTestDatabase('platform_test', [idempotencyMigration]);
+    db = await openTestDatabase('platform_test', idempotencyMigrations);
     issuer = await TestIssuer.start();
     lifecycle = new Lifecycle();
     const routes = [
@@ -292,6 +292,7 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
       expect(first.status).to.equal(201);
       expect(second.status).to.equal(201);
       expect(second.body).to.deep.equal(first.body);
+      expect(second.text, 'the replay is the first response byte for byte, keys in their order').to.equal(first.text);
       expect(second.headers.get('idempotent-replayed')).to.equal('true');
       expect(executions).to.equal(before);
     });

@@ -1,7 +1,13 @@
-import { idempotencyMigration, type Migration } from '@micropay/platform';
+import { idempotencyMigration, idempotencyReplayTextMigration, type Migration } from '@micropay/platform';
 import { accountsMigration } from './0001-accounts';
 import { transfersMigration } from './0002-transfers';
 import { holdsMigration } from './0003-holds';
 
 /** Applied in this order, in the `ledger` schema. Append only. */
-export const migrations: Migration[] = [idempotencyMigration, accountsMigration, transfersMigration, holdsMigration];
+export const migrations: Migration[] = [
+  idempotencyMigration,
+  accountsMigration,
+  transfersMigration,
+  holdsMigration,
+  idempotencyReplayTextMigration,
+];
