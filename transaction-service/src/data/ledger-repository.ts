@@ -188,15 +188,16 @@ export class LedgerRepository implements LedgerStore {
       async (trx) => {
         const currencies: CurrencyTotals[] = (
           await trx.raw(`
-            select currency, count(*)::int as accounts, coalesce(sum(balance), 0) as balance,
-                   coalesce(sum(pending_debits), 0) as pending_debits, coalesce(sum(pending_credits), 0) as pending_credits
+            select currency, count(*)::int as accounts, coalesce(sum(balance), 0)::text as balance,
+                   coalesce(sum(pending_debits), 0)::text as pending_debits,
+                   coalesce(sum(pending_credits), 0)::text as pending_credits
             from accounts group by currency order by currency`)
-        ).rows.map((r: Record<string, never>) => ({
+        ).rows.map((r: { currency: string; accounts: number; balance: string; pending_debits: string; pending_credits: string }) => ({
           currency: r.currency,
           accounts: r.accounts,
-          balance: r.balance,
-          pendingDebits: r.pending_debits,
-          pendingCredits: r.pending_credits,
+          balance: BigInt(r.balance),
+          pendingDebits: BigInt(r.pending_debits),
+          pendingCredits: BigInt(r.pending_credits),
         }));
         const suspectAccounts: AccountAudit[] = (
           await trx.raw(`
@@ -211,25 +212,30 @@ export class LedgerRepository implements LedgerStore {
               select account_id, sum(posted) as posted_net, sum(held_debit) as held_debits, sum(held_credit) as held_credits
               from moves group by account_id
             )
-            select a.id, a.currency, a.allow_negative, a.balance, a.pending_debits, a.pending_credits,
-                   coalesce(s.posted_net, 0) as posted_net, coalesce(s.held_debits, 0) as held_debits,
-                   coalesce(s.held_credits, 0) as held_credits
+            select a.id, a.currency, a.allow_negative, a.balance::text, a.pending_debits::text,
+                   a.pending_credits::text, coalesce(s.posted_net, 0)::text as posted_net,
+                   coalesce(s.held_debits, 0)::text as held_debits, coalesce(s.held_credits, 0)::text as held_credits
             from accounts a left join sums s on s.account_id = a.id
             where a.balance <> coalesce(s.posted_net, 0)
                or a.pending_debits <> coalesce(s.held_debits, 0)
                or a.pending_credits <> coalesce(s.held_credits, 0)
                or (not a.allow_negative and a.balance - a.pending_debits < 0)
             order by a.id`)
-        ).rows.map((r: Record<string, never>) => ({
+        ).rows.map((
+          r: { id: string; currency: string; allow_negative: boolean } & Record<
+            'balance' | 'pending_debits' | 'pending_credits' | 'posted_net' | 'held_debits' | 'held_credits',
+            string
+          >,
+        ) => ({
           id: r.id,
           currency: r.currency,
           allowNegative: r.allow_negative,
-          balance: r.balance,
-          pendingDebits: r.pending_debits,
-          pendingCredits: r.pending_credits,
-          postedNet: r.posted_net,
-          heldDebits: r.held_debits,
-          heldCredits: r.held_credits,
+          balance: BigInt(r.balance),
+          pendingDebits: BigInt(r.pending_debits),
+          pendingCredits: BigInt(r.pending_credits),
+          postedNet: BigInt(r.posted_net),
+          heldDebits: BigInt(r.held_debits),
+          heldCredits: BigInt(r.held_credits),
         }));
         return { currencies, suspectAccounts };
       },

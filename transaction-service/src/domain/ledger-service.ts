@@ -49,6 +49,8 @@ export interface TransferResult {
   transfer: Transfer;
   from: Account;
   to: Account;
+  /** The Idempotency-Key had already made this transfer: nothing moved now. */
+  replayed?: true;
 }
 
 export type Resolution = 'post' | 'void';
@@ -124,7 +126,7 @@ export class LedgerService {
           throw commonErrors.idempotency_key_reused.create('This Idempotency-Key already made a different transfer.', { param: 'Idempotency-Key' });
         }
         const accounts = await tx.findAccounts([existing.debitAccountId, existing.creditAccountId]);
-        return { transfer: existing, from: accounts.get(existing.debitAccountId)!, to: accounts.get(existing.creditAccountId)! };
+        return { transfer: existing, from: accounts.get(existing.debitAccountId)!, to: accounts.get(existing.creditAccountId)!, replayed: true };
       }
     }
     const accounts = await tx.lockAccounts([request.fromAccount, request.toAccount]);
@@ -139,7 +141,9 @@ export class LedgerService {
     }
     for (const [param, account] of [['from_account', from], ['to_account', to]] as const) {
       if (account.currency !== request.currency) {
-        throw ledgerErrors.currency_mismatch.create(`${param} ${account.id} holds ${account.currency}, not ${request.currency}.`, { param: 'currency' });
+        // Which currency a stranger's wallet holds is not the caller's business.
+        const holds = canSee(actor, account) ? `holds ${account.currency}` : 'holds another currency';
+        throw ledgerErrors.currency_mismatch.create(`${param} ${account.id} ${holds}, not ${request.currency}.`, { param: 'currency' });
       }
     }
     // Holds already placed count against the balance (Blnk #181 forgot this, and went negative).
@@ -214,15 +218,19 @@ export class LedgerService {
   async expireDue(limit = 100): Promise<{ voided: number; due: number }> {
     const due = await this.store.findExpiredPending(limit);
     let voided = 0;
+    const failures: unknown[] = [];
     for (const id of due) {
       try {
         await this.resolveTransfer(SWEEPER, id, 'void');
         voided += 1;
       } catch (error) {
         // Posted or voided by a client in the meantime: nothing left to expire.
-        if (!(error instanceof AppError && error.code === ledgerErrors.transfer_not_pending.code)) throw error;
+        if (error instanceof AppError && error.code === ledgerErrors.transfer_not_pending.code) continue;
+        // Anything else must not hold up the holds behind this one: go on, then report it.
+        failures.push(error);
       }
     }
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${due.length} expired holds could not be voided`);
     return { voided, due: due.length };
   }
 
@@ -293,9 +301,15 @@ function sameRequest(t: Transfer, r: TransferRequest): boolean {
     t.currency === r.currency &&
     (r.pending === true) === (t.status === 'pending' || t.resolvedAt !== null) &&
     t.description === (r.description ?? null) &&
+    timeoutOf(t) === (r.pending ? r.timeoutSeconds : undefined) &&
     // jsonb gives keys back in its own order; isDeepStrictEqual does not mind the order.
     isDeepStrictEqual(t.metadata, r.metadata ?? {})
   );
+}
+
+/** The timeout_seconds a pending transfer was created with (both instants come from one now()). */
+function timeoutOf(t: Transfer): number | undefined {
+  return t.expiresAt === null ? undefined : (t.expiresAt.getTime() - t.createdAt.getTime()) / 1000;
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

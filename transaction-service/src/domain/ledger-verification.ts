@@ -1,10 +1,14 @@
-/** Per-currency totals over all accounts, read from one snapshot. */
+/**
+ * Per-currency totals over all accounts, read from one snapshot. Sums are bigint: each balance
+ * stays within 2^53−1, but a currency's pending total over many accounts legitimately may not,
+ * and a broken ledger may hold anything — the audit must still report it, not fail.
+ */
 export interface CurrencyTotals {
   currency: string;
   accounts: number;
-  balance: number;
-  pendingDebits: number;
-  pendingCredits: number;
+  balance: bigint;
+  pendingDebits: bigint;
+  pendingCredits: bigint;
 }
 
 /** An account whose stored balances disagree with its transfers, or a wallet below zero. */
@@ -12,14 +16,14 @@ export interface AccountAudit {
   id: string;
   currency: string;
   allowNegative: boolean;
-  balance: number;
-  pendingDebits: number;
-  pendingCredits: number;
+  balance: bigint;
+  pendingDebits: bigint;
+  pendingCredits: bigint;
   /** Posted credits minus posted debits, from the transfer rows. */
-  postedNet: number;
+  postedNet: bigint;
   /** Sums of the account's pending transfers, from the transfer rows. */
-  heldDebits: number;
-  heldCredits: number;
+  heldDebits: bigint;
+  heldCredits: bigint;
 }
 
 export interface LedgerAudit {
@@ -39,8 +43,8 @@ export interface Discrepancy {
   check: DiscrepancyCheck;
   currency: string;
   account?: string;
-  expected: number;
-  actual: number;
+  expected: bigint;
+  actual: bigint;
   message: string;
 }
 
@@ -58,8 +62,8 @@ export interface LedgerVerification {
 export function verifyLedger(audit: LedgerAudit): LedgerVerification {
   const discrepancies: Discrepancy[] = [];
   for (const c of audit.currencies) {
-    if (c.balance !== 0) {
-      discrepancies.push({ check: 'currency_balance_sum', currency: c.currency, expected: 0, actual: c.balance, message: `${c.currency} balances sum to ${c.balance}, not 0.` });
+    if (c.balance !== 0n) {
+      discrepancies.push({ check: 'currency_balance_sum', currency: c.currency, expected: 0n, actual: c.balance, message: `${c.currency} balances sum to ${c.balance}, not 0.` });
     }
     if (c.pendingDebits !== c.pendingCredits) {
       discrepancies.push({
@@ -72,7 +76,7 @@ export function verifyLedger(audit: LedgerAudit): LedgerVerification {
     }
   }
   for (const a of audit.suspectAccounts) {
-    const mismatch = (check: DiscrepancyCheck, expected: number, actual: number, what: string) => {
+    const mismatch = (check: DiscrepancyCheck, expected: bigint, actual: bigint, what: string) => {
       if (expected !== actual) {
         discrepancies.push({ check, currency: a.currency, account: a.id, expected, actual, message: `${a.id}: ${what} is ${actual}, its transfers say ${expected}.` });
       }
@@ -81,8 +85,8 @@ export function verifyLedger(audit: LedgerAudit): LedgerVerification {
     mismatch('account_pending_debits', a.heldDebits, a.pendingDebits, 'pending_debits');
     mismatch('account_pending_credits', a.heldCredits, a.pendingCredits, 'pending_credits');
     const availableNow = a.balance - a.pendingDebits;
-    if (!a.allowNegative && availableNow < 0) {
-      discrepancies.push({ check: 'wallet_negative', currency: a.currency, account: a.id, expected: 0, actual: availableNow, message: `${a.id}: wallet available balance is ${availableNow}.` });
+    if (!a.allowNegative && availableNow < 0n) {
+      discrepancies.push({ check: 'wallet_negative', currency: a.currency, account: a.id, expected: 0n, actual: availableNow, message: `${a.id}: wallet available balance is ${availableNow}.` });
     }
   }
   const bad = new Set(discrepancies.map((d) => d.currency));

@@ -18,6 +18,7 @@ export function presentAccount(a: Account) {
     code: a.code,
     currency: a.currency,
     ...balances(a),
+    flags: { allow_negative: a.allowNegative },
     created_at: a.createdAt.toISOString(),
   };
 }
@@ -40,6 +41,9 @@ export function presentTransfer(t: Transfer) {
   };
 }
 
+/** An exact integer: a JSON number while it is safe, beyond 2^53−1 a decimal string. */
+const exact = (n: bigint) => (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString());
+
 export function presentVerification(v: LedgerVerification, checkedAt: Date) {
   return {
     object: 'ledger_verification' as const,
@@ -48,12 +52,12 @@ export function presentVerification(v: LedgerVerification, checkedAt: Date) {
     currencies: v.currencies.map((c) => ({
       currency: c.currency,
       accounts: c.accounts,
-      balance_total: c.balance,
-      pending_debits_total: c.pendingDebits,
-      pending_credits_total: c.pendingCredits,
+      balance_total: exact(c.balance),
+      pending_debits_total: exact(c.pendingDebits),
+      pending_credits_total: exact(c.pendingCredits),
       ok: c.ok,
     })),
-    discrepancies: v.discrepancies,
+    discrepancies: v.discrepancies.map((d) => ({ ...d, expected: exact(d.expected), actual: exact(d.actual) })),
   };
 }
 

@@ -73,6 +73,13 @@ export const AccountSchema = z
     code: z.string().nullable(),
     currency: z.string(),
     ...balanceFields,
+    flags: z
+      .object({
+        allow_negative: z.boolean().meta({
+          description: 'Whether the balance may go below 0. false for wallets (a debit past available is refused with 402); true for system accounts such as provider clearing.',
+        }),
+      })
+      .meta({ description: "The account's balance rules." }),
     created_at: z.iso.datetime(),
   })
   .meta({ id: 'Account' });
@@ -103,12 +110,16 @@ export const TransferSchema = z
 
 export const TransferListSchema = listResponseSchema(TransferSchema);
 
+const ExactInteger = z
+  .union([z.number().int(), z.string().regex(/^-?\d+$/)])
+  .meta({ description: 'An integer in minor units: a JSON number up to 2^53−1 in size, beyond that a decimal string, so no digit is lost.' });
+
 const DiscrepancySchema = z.object({
   check: z.enum(['currency_balance_sum', 'currency_pending_sum', 'account_balance', 'account_pending_debits', 'account_pending_credits', 'wallet_negative']),
   currency: z.string(),
   account: z.string().optional(),
-  expected: z.number().int(),
-  actual: z.number().int(),
+  expected: ExactInteger,
+  actual: ExactInteger,
   message: z.string(),
 });
 
@@ -121,9 +132,9 @@ export const VerificationSchema = z
       z.object({
         currency: z.string(),
         accounts: z.number().int(),
-        balance_total: z.number().int().meta({ description: 'Must be 0.' }),
-        pending_debits_total: z.number().int(),
-        pending_credits_total: z.number().int().meta({ description: 'Must equal pending_debits_total.' }),
+        balance_total: ExactInteger.meta({ description: 'Must be 0.' }),
+        pending_debits_total: ExactInteger,
+        pending_credits_total: ExactInteger.meta({ description: 'Must equal pending_debits_total.' }),
         ok: z.boolean(),
       }),
     ),

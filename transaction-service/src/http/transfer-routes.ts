@@ -68,6 +68,11 @@ export function transferRoutes(ledger: LedgerService, metrics: LedgerMetrics) {
           metrics.transfers.inc({ currency: body.currency, outcome: outcomeOf(error) });
           throw error;
         }
+        if (result.replayed) {
+          // The key's 24 h record is gone but the transfer row remembers it: the same answer
+          // (balances as they are now), marked as a replay, and counted once, not twice.
+          return { status: 201, body: presentTransferResult(result, actor), headers: { 'Idempotent-Replayed': 'true' } };
+        }
         metrics.transfers.inc({ currency: body.currency, outcome: result.transfer.status });
         if (result.transfer.status === 'posted') metrics.volume.inc({ currency: body.currency }, body.amount);
         return { status: 201, body: presentTransferResult(result, actor) };

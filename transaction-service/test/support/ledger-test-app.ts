@@ -68,7 +68,7 @@ export const ledgerClient = (app: LedgerTestApp) => app.issuer.clientToken('paym
 export async function verify(app: LedgerTestApp) {
   const res = await call(app.url, 'GET', '/v1/ledger/verify', { token: await app.issuer.clientToken('auditor', ['ledger:read']) });
   if (res.status !== 200) throw new Error(`verify failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { ok: boolean; discrepancies: unknown[]; currencies: { currency: string; balance_total: number }[] };
+  return res.body as { ok: boolean; discrepancies: unknown[]; currencies: { currency: string; balance_total: number | string }[] };
 }
 
 export const balanceOf = async (app: LedgerTestApp, accountId: string) =>

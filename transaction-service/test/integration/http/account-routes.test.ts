@@ -19,6 +19,7 @@ describe('transaction-service accounts', () => {
       expect(first.status).to.equal(201);
       expect(first.body).to.include({ object: 'account', type: 'wallet', currency: 'brl', balance: 0, available: 0, pending_debits: 0 });
       expect(first.body.id).to.match(/^acct_[0-9A-Z]{26}$/);
+      expect(first.body.flags).to.deep.equal({ allow_negative: false });
       const second = await call(app.url, 'POST', '/v1/accounts', { token, body: { currency: 'brl' } });
       expect(second.status).to.equal(200);
       expect(second.body.id).to.equal(first.body.id);
@@ -111,6 +112,7 @@ describe('transaction-service accounts', () => {
       const first = await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code, currency: 'usd' } });
       expect(first.status).to.equal(201);
       expect(first.body).to.include({ type: 'system', code, owner: null });
+      expect(first.body.flags).to.deep.equal({ allow_negative: true });
       const again = await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code, currency: 'usd' } });
       expect(again.status).to.equal(200);
       expect(again.body.id).to.equal(first.body.id);

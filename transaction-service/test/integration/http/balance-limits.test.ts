@@ -89,6 +89,24 @@ describe('transaction-service balance limits (±2^53−1 minor units)', () => {
     expect((await verify(app)).discrepancies).to.deep.equal([]);
   });
 
+  it('verifies a ledger whose pending total over many accounts passes 2^53−1, exactly, as a decimal string', async () => {
+    const payees = [await wallet('sek'), await wallet('sek')];
+    const holds = [];
+    for (const payee of payees) {
+      const hold = await move(await systemAccount('sek'), payee, MAX - 1, 'sek', { pending: true });
+      expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
+      holds.push(hold.body.id as string);
+    }
+
+    const report = await verify(app);
+    expect(report.discrepancies).to.deep.equal([]);
+    const total = (2n * BigInt(MAX - 1)).toString();
+    expect(report.currencies.find((c) => c.currency === 'sek')).to.include({ balance_total: 0, pending_debits_total: total, pending_credits_total: total, ok: true });
+
+    for (const id of holds) expect((await call(app.url, 'POST', `/v1/transfers/${id}/void`, { token: client })).status).to.equal(200);
+    expect((await verify(app)).currencies.find((c) => c.currency === 'sek')).to.include({ pending_debits_total: 0 });
+  });
+
   it('documents balance_limit_exceeded on the transfer and post routes', async () => {
     const doc = (await call(app.url, 'GET', '/openapi.json')).body;
     for (const path of ['/v1/transfers', '/v1/transfers/{id}/post']) {

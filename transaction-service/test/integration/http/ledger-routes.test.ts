@@ -109,10 +109,20 @@ describe('transaction-service GET /v1/accounts/:id/transfers', () => {
 
   it('validates the cursor and limit', async () => {
     const alice = await fundedWallet(app, 0);
-    for (const q of ['limit=0', 'limit=101', 'starting_after=acct_01JD3M5Q8Z6Y7X2W1V0T9S8R7Q', 'starting_after=tr_1&ending_before=tr_2']) {
+    const [older, newer] = ['tr_01JD3M5Q8Z6Y7X2W1V0T9S8R7Q', 'tr_01JD3M5Q8Z6Y7X2W1V0T9S8R7R'];
+    const cases: [string, string][] = [
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['starting_after=acct_01JD3M5Q8Z6Y7X2W1V0T9S8R7Q', 'starting_after'],
+      [`starting_after=${older}&ending_before=${newer}`, 'ending_before'],
+    ];
+    for (const [q, param] of cases) {
       const res = await call(app.url, 'GET', `/v1/accounts/${alice.wallet.id}/transfers?${q}`, { token: alice.token });
       expect(res.status, q).to.equal(400);
+      expect(res.body.error.param, q).to.equal(param);
     }
+    const oneCursor = await call(app.url, 'GET', `/v1/accounts/${alice.wallet.id}/transfers?starting_after=${older}`, { token: alice.token });
+    expect(oneCursor.status, 'a well-formed cursor alone is accepted').to.equal(200);
   });
 });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { call } from '@micropay/platform/testing';
 import { expirySweeper } from '../../../src/expiry-sweeper';
 import { balanceOf, fundedWallet, newUserId, startLedgerTestApp, transfer, verify, type LedgerTestApp } from '../../support/ledger-test-app';
@@ -150,6 +151,29 @@ describe('transaction-service pending transfers (holds)', () => {
     expect(metrics).to.match(/ledger_pending_resolutions_total\{[^}]*action="expire"[^}]*outcome="ok"[^}]*\} [1-9]/);
     expect(metrics).to.match(/ledger_transfers_total\{[^}]*outcome="pending"[^}]*\} [1-9]/);
     expect((await verify(app)).discrepancies).to.deep.equal([]);
+  });
+
+  it('one hold that cannot be voided does not hold up the others behind it', async () => {
+    const stuck = await hold(10, { timeout_seconds: 1 });
+    const next = await hold(20, { timeout_seconds: 1 });
+    await untilExpired(next.res.body.id);
+    const resolve = app.deps.ledger.resolveTransfer.bind(app.deps.ledger);
+    const stub = sinon.stub(app.deps.ledger, 'resolveTransfer').callsFake(async (actor, id, action, amount) => {
+      if (id === stuck.res.body.id) throw new Error('disk on fire');
+      return resolve(actor, id, action, amount);
+    });
+    try {
+      const error = await app.deps.ledger.expireDue().then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(AggregateError);
+      expect((error as AggregateError).errors.map((e: Error) => e.message)).to.deep.equal(['disk on fire']);
+    } finally {
+      stub.restore();
+    }
+    const status = async (h: typeof stuck) => (await call(app.url, 'GET', `/v1/transfers/${h.res.body.id}`, { token: h.alice.token })).body.status;
+    expect(await status(stuck)).to.equal('pending');
+    expect(await status(next)).to.equal('voided');
+    expect(await app.deps.ledger.expireDue()).to.include({ voided: 1 });
+    expect(await status(stuck)).to.equal('voided');
   });
 
   it('keeps transfer rows immutable in the database itself, except pending → posted | voided', async () => {

@@ -13,6 +13,8 @@ describe('transaction-service transfers', () => {
   let keys = 0;
   const transfer = (token: string, body: Record<string, unknown>, key = `k-${Date.now()}-${(keys += 1)}`) =>
     call(app.url, 'POST', '/v1/transfers', { token, body, headers: { 'idempotency-key': key } });
+  const transferMetrics = async () =>
+    ((await call(app.url, 'GET', '/metrics')).body as string).split('\n').filter((line) => line.startsWith('ledger_transfer'));
   const state = async () => ({
     transfers: Number((await app.db.knex('transfers').count<{ c: number }[]>('* as c'))[0]!.c),
     balances: await app.db.knex('accounts').select('id', 'balance').orderBy('id'),
@@ -95,6 +97,10 @@ describe('transaction-service transfers', () => {
       expect(res.status, JSON.stringify(body)).to.equal(status);
       expect(res.body.error, JSON.stringify(body)).to.include({ code, param });
     }
+    const stranger = await transfer(alice.token, { ...base, to_account: brl.wallet.id });
+    expect(stranger.body.error.message, "a stranger's wallet currency is not revealed").not.to.include('brl');
+    const own = await transfer(alice.token, { ...base, currency: 'brl' });
+    expect(own.body.error.message).to.include(`${alice.wallet.id} holds usd, not brl`);
     const noKey = await call(app.url, 'POST', '/v1/transfers', { token: alice.token, body: base });
     expect(noKey.body.error).to.include({ code: 'idempotency_key_missing' });
     expect(await state()).to.deep.equal(before);
@@ -142,9 +148,12 @@ describe('transaction-service transfers', () => {
     const purge = async () => expect(await app.db.knex('idempotency_keys').where({ key }).del()).to.equal(1);
     const before = await state();
     await purge();
+    const counted = await transferMetrics();
     const same = await transfer(alice.token, body, key);
     expect(same.status).to.equal(201);
     expect(same.body.id).to.equal(first.body.id);
+    expect(same.headers.get('idempotent-replayed')).to.equal('true');
+    expect(await transferMetrics(), 'a replay is not counted as a second transfer').to.deep.equal(counted);
     for (const other of [{ ...body, amount: 200 }, { ...body, description: 'another' }, { ...body, metadata: { order: '2' } }]) {
       await purge();
       const changed = await transfer(alice.token, other, key);
@@ -154,6 +163,24 @@ describe('transaction-service transfers', () => {
       const retried = await transfer(alice.token, body, key);
       expect(retried.status).to.equal(201);
       expect(retried.body.id).to.equal(first.body.id);
+    }
+    expect(await state()).to.deep.equal(before);
+  });
+
+  it('after the purge, a hold replays only with the same pending flag and timeout_seconds', async () => {
+    const alice = await fundedWallet(app, 1000);
+    const bob = await fundedWallet(app, 0);
+    const key = `purged-hold-${alice.wallet.id}`;
+    const body = { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 100, currency: 'usd', pending: true, timeout_seconds: 600 };
+    const first = await transfer(alice.token, body, key);
+    expect(first.status).to.equal(201);
+    const before = await state();
+    for (const other of [{ ...body, timeout_seconds: 601 }, { ...body, timeout_seconds: undefined }, { ...body, pending: false, timeout_seconds: undefined }]) {
+      expect(await app.db.knex('idempotency_keys').where({ key }).del()).to.equal(1);
+      const changed = await transfer(alice.token, other, key);
+      expect(changed.status, JSON.stringify(other)).to.equal(422);
+      const same = await transfer(alice.token, body, key);
+      expect(same.body.id).to.equal(first.body.id);
     }
     expect(await state()).to.deep.equal(before);
   });
@@ -171,6 +198,10 @@ describe('transaction-service transfers', () => {
   });
 
   it('counts transfers by outcome and volume in /metrics', async () => {
+    const alice = await fundedWallet(app, 10);
+    const bob = await fundedWallet(app, 0);
+    expect((await transfer(alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 10, currency: 'usd' })).status).to.equal(201);
+    expect((await transfer(alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 10, currency: 'usd' })).status).to.equal(402);
     const res = await call(app.url, 'GET', '/metrics');
     expect(res.body).to.match(/ledger_transfers_total\{[^}]*currency="usd"[^}]*outcome="posted"[^}]*\} [1-9]/);
     expect(res.body).to.match(/ledger_transfers_total\{[^}]*outcome="insufficient_funds"[^}]*\} [1-9]/);
