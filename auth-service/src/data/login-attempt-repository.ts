@@ -1,34 +1,39 @@
 import type { Knex } from 'knex';
-import type { LoginAttemptStore } from '../domain/login-lockout';
+import type { AttemptRules, LoginAttemptStore } from '../domain/login-lockout';
 
 export class LoginAttemptRepository implements LoginAttemptStore {
   constructor(private readonly knex: Knex) {}
 
-  async lockedForSeconds(key: string): Promise<number> {
-    const row = await this.knex('login_attempts')
-      .where({ key })
-      .where('locked_until', '>', this.knex.fn.now())
-      .first<{ seconds: number } | undefined>(this.knex.raw('ceil(extract(epoch from locked_until - now()))::int as seconds'));
-    return row ? Math.max(1, row.seconds) : 0;
-  }
-
-  /** Counts one more failure (restarting the count after `windowSeconds` without one). */
-  async recordFailure(key: string, windowSeconds: number): Promise<number> {
+  async begin(key: string, rules: AttemptRules): Promise<{ failures: number } | { lockedForSeconds: number }> {
+    // The count this attempt makes, and the lock it sets when it reaches the limit, are written
+    // by one statement; a key that is locked right now is left untouched and reported.
+    const failures = 'case when a.last_failure_at < now() - make_interval(secs => :window) then 1 else a.failures + 1 end';
+    const lockFor = (count: string) => `now() + make_interval(secs => (:schedule::int[])[least(${count} - :max + 1, cardinality(:schedule::int[]))])`;
     const { rows } = await this.knex.raw<{ rows: { failures: number }[] }>(
-      `insert into login_attempts as a (key, failures, last_failure_at) values (?, 1, now())
+      `insert into login_attempts as a (key, failures, last_failure_at, locked_until)
+       values (:key, 1, now(), case when 1 >= :max then ${lockFor('1')} end)
        on conflict (key) do update set
-         failures = case when a.last_failure_at < now() - make_interval(secs => ?) then 1 else a.failures + 1 end,
-         last_failure_at = now()
+         failures = ${failures},
+         last_failure_at = now(),
+         locked_until = case when ${failures} >= :max then ${lockFor(failures)} else a.locked_until end
+       where a.locked_until is null or a.locked_until <= now()
        returning failures`,
-      [key, windowSeconds],
+      { key, window: rules.windowSeconds, max: rules.maxFailures, schedule: `{${rules.lockSchedule.join(',')}}` },
     );
-    return rows[0]!.failures;
+    if (rows[0]) return { failures: rows[0].failures };
+    const locked = await this.knex('login_attempts')
+      .where({ key })
+      .first<{ seconds: number } | undefined>(this.knex.raw('ceil(extract(epoch from locked_until - now()))::int as seconds'));
+    return { lockedForSeconds: Math.max(1, locked?.seconds ?? 1) };
   }
 
-  async lock(key: string, seconds: number): Promise<void> {
-    await this.knex('login_attempts')
-      .where({ key })
-      .update({ locked_until: this.knex.raw('now() + make_interval(secs => ?)', [seconds]) });
+  async undo(key: string, maxFailures: number): Promise<void> {
+    await this.knex.raw(
+      `update login_attempts set failures = failures - 1,
+         locked_until = case when failures - 1 < :max then null else locked_until end
+       where key = :key and failures > 0`,
+      { key, max: maxFailures },
+    );
   }
 
   async deleteStale(windowSeconds: number, limit: number): Promise<number> {

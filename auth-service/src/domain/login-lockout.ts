@@ -4,14 +4,25 @@ import { authErrors } from './errors';
 import { normaliseEmail } from './user';
 
 export interface LoginAttemptStore {
-  /** Seconds left on the lock, 0 when not locked. */
-  lockedForSeconds(key: string): Promise<number>;
-  /** Records a failure; returns the failures counted within the window. */
-  recordFailure(key: string, windowSeconds: number): Promise<number>;
-  lock(key: string, seconds: number): Promise<void>;
+  /**
+   * Counts an attempt as a failure before its password is checked, in one atomic step, so
+   * parallel guesses cannot all slip past the limit: the attempt that reaches `maxFailures`
+   * locks the key for `lockSchedule[0]` seconds, each later one for the next entry (the last
+   * entry repeats). Answers the count, or the seconds left when the key is already locked.
+   */
+  begin(key: string, attempt: AttemptRules): Promise<{ failures: number } | { lockedForSeconds: number }>;
+  /** Takes back an attempt that could not be judged (the provider failed), and a lock only it set. */
+  undo(key: string, maxFailures: number): Promise<void>;
   clear(key: string): Promise<void>;
   /** Deletes up to `limit` counts that are not locked and have seen no failure within `windowSeconds`; returns how many. */
   deleteStale(windowSeconds: number, limit: number): Promise<number>;
+}
+
+export interface AttemptRules {
+  maxFailures: number;
+  lockSchedule: number[];
+  /** A count with no failure for this long starts again from 1. */
+  windowSeconds: number;
 }
 
 export interface LockoutPolicy {
@@ -36,19 +47,28 @@ export class LoginLockout {
 
   async guard<T>(email: string, login: () => Promise<T>): Promise<T> {
     const key = createHash('sha256').update(normaliseEmail(email)).digest('hex');
-    const locked = await this.store.lockedForSeconds(key);
-    if (locked > 0) throw lockedError(locked);
+    const attempt = await this.store.begin(key, this.rules);
+    if ('lockedForSeconds' in attempt) throw lockedError(attempt.lockedForSeconds);
+    let result: T;
     try {
-      const result = await login();
-      await this.store.clear(key);
-      return result;
+      result = await login();
     } catch (error) {
-      if (error instanceof AppError && error.code === authErrors.invalid_credentials.code) {
-        const failures = await this.store.recordFailure(key, this.failureWindowSeconds);
-        if (failures >= this.policy.maxFailures) await this.store.lock(key, this.lockSeconds(failures));
+      // A wrong password stays counted; anything else (the provider is down) was no guess.
+      if (!(error instanceof AppError && error.code === authErrors.invalid_credentials.code)) {
+        await this.store.undo(key, this.policy.maxFailures);
       }
       throw error;
     }
+    await this.store.clear(key);
+    return result;
+  }
+
+  private get rules(): AttemptRules {
+    const lockSchedule = [];
+    for (let failures = this.policy.maxFailures; lockSchedule.at(-1) !== this.policy.maxLockSeconds && lockSchedule.length <= 31; failures += 1) {
+      lockSchedule.push(this.lockSeconds(failures));
+    }
+    return { maxFailures: this.policy.maxFailures, lockSchedule, windowSeconds: this.failureWindowSeconds };
   }
 
   /** Failures are forgotten after twice the longest lock without one. */

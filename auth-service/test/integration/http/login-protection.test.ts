@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { createHash } from 'node:crypto';
 import { call } from '@micropay/platform/testing';
 import { registerAndLogin, startAuthTestApp, uniqueEmail, type AuthTestApp } from '../../support/auth-test-app';
@@ -24,6 +25,27 @@ describe('auth-service brute-force protection', () => {
       const retryAfter = Number(locked.headers.get('retry-after'));
       expect(retryAfter).to.be.within(1, 30);
       expect(locked.body).not.to.have.property('access_token');
+    });
+
+    it('lets only the limit of parallel guesses reach the password check; the rest are refused as locked', async () => {
+      const user = await registerAndLogin(app.url);
+      const answers = await Promise.all(Array.from({ length: 30 }, () => login(user.email, 'wrong password!')));
+      const statuses = answers.map((r) => r.status).sort();
+      expect(statuses.filter((s) => s === 401), 'checked and wrong').to.have.length(3);
+      expect(statuses.filter((s) => s === 429), 'refused unchecked').to.have.length(27);
+      expect((await login(user.email, user.password)).status).to.equal(429);
+    });
+
+    it('does not count an attempt the identity provider could not judge', async () => {
+      const user = await registerAndLogin(app.url);
+      const down = sinon.stub(app.deps.identity, 'login').rejects(new Error('provider unreachable'));
+      try {
+        for (let i = 0; i < 5; i += 1) expect((await login(user.email, 'wrong password!')).status).to.equal(500);
+      } finally {
+        down.restore();
+      }
+      expect((await app.db.knex('login_attempts').where({ key: keyOf(user.email) }).first())?.failures ?? 0).to.equal(0);
+      expect((await login(user.email, user.password)).status).to.equal(200);
     });
 
     it('answers an unknown email exactly like a registered one, so a lock reveals nothing', async () => {
