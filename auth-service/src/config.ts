@@ -56,12 +56,16 @@ export const configSchema = z
     /** The token issuer; unset: https://cognito-idp.<region>.amazonaws.com/<pool id>. */
     COGNITO_ISSUER: env.url().optional(),
   })
-  .superRefine((e, ctx) => {
-    if (e.AUTH_PROVIDER !== 'cognito') return;
-    for (const key of ['COGNITO_REGION', 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID'] as const) {
-      if (!e[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when AUTH_PROVIDER=cognito' });
-    }
-  })
+  .superRefine(
+    (e, ctx) => {
+      if (e.AUTH_PROVIDER !== 'cognito') return;
+      for (const key of ['COGNITO_REGION', 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID'] as const) {
+        if (!e[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when AUTH_PROVIDER=cognito' });
+      }
+    },
+    // Also when another key is bad, so one run lists every problem, not the first batch.
+    { when: () => true },
+  )
   .transform((e) => ({
     ...baseConfig(e, 'auth-service', 'auth'),
     provider: e.AUTH_PROVIDER,

@@ -1,4 +1,5 @@
 import { commonErrors } from '../errors/app-error';
+import { currentContext } from '../http/request-context';
 
 export interface ClientCredentialsOptions {
   tokenUrl: string;
@@ -32,11 +33,14 @@ export function clientCredentialsTokenSource(options: ClientCredentialsOptions):
     const basic = Buffer.from(
       `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
     ).toString('base64');
+    const headers: Record<string, string> = { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const requestId = currentContext()?.requestId;
+    if (requestId) headers['x-request-id'] = requestId;
     let response: globalThis.Response;
     try {
       response = await fetch(options.tokenUrl, {
         method: 'POST',
-        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers,
         body: form,
         signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
       });

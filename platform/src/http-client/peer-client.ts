@@ -71,6 +71,9 @@ export class PeerClient {
       resetTimeout: b.resetTimeoutMs ?? 10_000,
       volumeThreshold: b.volumeThreshold ?? 5,
       rollingCountTimeout: b.rollingWindowMs ?? 10_000,
+      // Only the peer's own failures (PeerFailure) count. An AppError here comes from getting
+      // the client token (auth-service or Cognito is down): not this peer's fault.
+      errorFilter: (error: unknown) => error instanceof AppError,
     });
     this.observeBreaker();
   }

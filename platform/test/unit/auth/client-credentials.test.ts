@@ -1,18 +1,18 @@
 import { expect } from 'chai';
 import express from 'express';
-import { AppError, clientCredentialsTokenSource } from '../../../src';
+import { AppError, clientCredentialsTokenSource, runWithContext } from '../../../src';
 import { listen, type Listening } from '../../../src/testing';
 
 describe('clientCredentialsTokenSource', () => {
   let server: Listening;
-  let requests: { authorization?: string; body: Record<string, string> }[];
+  let requests: { authorization?: string; requestId?: string; body: Record<string, string> }[];
   let status = 200;
   let expiresIn = 3600;
 
   before(async () => {
     const app = express();
     app.post('/oauth2/token', express.urlencoded({ extended: false }), async (req, res) => {
-      requests.push({ authorization: req.get('authorization'), body: req.body });
+      requests.push({ authorization: req.get('authorization'), requestId: req.get('x-request-id'), body: req.body });
       await new Promise((r) => setTimeout(r, 20));
       if (status !== 200) {
         res.status(status).json({ error: 'invalid_client' });
@@ -39,6 +39,11 @@ describe('clientCredentialsTokenSource', () => {
     expect(decodeURIComponent(id!)).to.equal('payment-service');
     expect(decodeURIComponent(secret!)).to.equal('s3cret:with/chars');
     expect(requests[0]!.body).to.deep.equal({ grant_type: 'client_credentials', scope: 'ledger:write ledger:read' });
+  });
+
+  it('forwards the request id of the call that needed the token', async () => {
+    await runWithContext({ requestId: 'req_token' }, () => source().getToken());
+    expect(requests[0]!.requestId).to.equal('req_token');
   });
 
   it('caches the token and makes one request for concurrent callers', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import express from 'express';
-import { AppError, Metrics, PeerClient, runWithContext, StaticDiscovery, peerUrlVariable } from '../../../src';
+import { AppError, commonErrors, Metrics, PeerClient, runWithContext, StaticDiscovery, peerUrlVariable } from '../../../src';
 import { listen, testLogger, type Listening } from '../../../src/testing';
 
 describe('PeerClient', () => {
@@ -126,6 +126,18 @@ describe('PeerClient', () => {
     expect(peer.breakerState).to.equal('closed');
     text = await metrics.registry.metrics();
     expect(text).to.match(/circuit_breaker_state\{[^}]*\} 0/);
+    peer.shutdown();
+  });
+
+  it('does not hold a token endpoint outage against the peer: 503, breaker closed, peer not called', async () => {
+    const noToken = { getToken: () => Promise.reject(commonErrors.upstream_unavailable.create('The token endpoint is unreachable.')), invalidate: () => undefined };
+    const peer = client(new Metrics('test', { defaultMetrics: false }), { tokens: noToken, retries: 0, breaker: { volumeThreshold: 2 } });
+    for (let i = 0; i < 5; i++) {
+      const error = await peer.request({ method: 'GET', path: '/x' }).catch((e: AppError) => e);
+      expect((error as AppError).code).to.equal('upstream_unavailable');
+    }
+    expect(peer.breakerState).to.equal('closed');
+    expect(hits).to.deep.equal([]);
     peer.shutdown();
   });
 
