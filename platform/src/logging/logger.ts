@@ -4,20 +4,49 @@ import { currentContext } from '../http/request-context';
 export type { Logger } from 'pino';
 
 /**
- * Paths pino replaces with "[REDACTED]" wherever they appear in a log line: credentials,
- * tokens and card data must never reach the logs, even when someone logs a whole body.
+ * Secrets inside serialized requests and responses (pino-http's req/res serializers run after
+ * `censorSecrets`, so their headers are redacted by path). Everything else is `censorSecrets`.
  */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
-  'headers.authorization',
-  'headers.cookie',
-  ...['password', 'new_password', 'client_secret', 'secret', 'token', 'access_token', 'refresh_token', 'id_token']
-    .flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
-  ...['number', 'cvc', 'exp_month', 'exp_year'].flatMap((key) => [`card.${key}`, `*.card.${key}`, `*.*.card.${key}`]),
 ];
+
+/** Keys whose values are secret at any depth and in any letter case. */
+const SECRET_KEYS = new Set([
+  'authorization', 'cookie', 'set-cookie', 'x-api-key', 'password', 'new_password', 'client_secret', 'secret',
+  'token', 'access_token', 'refresh_token', 'id_token', 'cvc', 'cvv', 'card_number', 'pan',
+]);
+/** Keys that are secret inside a `card` object. */
+const CARD_KEYS = new Set(['number', 'cvc', 'cvv', 'exp_month', 'exp_year']);
+const MAX_DEPTH = 10;
+
+/**
+ * Credentials, tokens and card data never reach the logs, even when someone logs a whole body:
+ * a copy of `value` with every secret replaced, or `value` itself when it holds none. Only
+ * plain objects and arrays are walked; requests and errors go through their serializers.
+ */
+export function censorSecrets(value: unknown, inCard = false, depth = 0): unknown {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items = value.map((item) => censorSecrets(item, inCard, depth + 1));
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const lower = key.toLowerCase();
+    const censored =
+      item !== undefined && (SECRET_KEYS.has(lower) || (inCard && CARD_KEYS.has(lower)))
+        ? '[REDACTED]'
+        : censorSecrets(item, lower === 'card', depth + 1);
+    if (censored !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = censored;
+  }
+  return copy ?? value;
+}
 
 export interface LoggerOptions {
   service: string;
@@ -33,7 +62,10 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
       base: { service },
       messageKey: 'message',
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => censorSecrets(object) as Record<string, unknown>,
+      },
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       mixin(_object, _level, logger) {
         const context = currentContext();

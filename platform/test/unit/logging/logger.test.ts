@@ -42,4 +42,29 @@ describe('createLogger', () => {
     }
     expect(text).to.contain('visa').and.contain('a@b.c').and.contain('[REDACTED]');
   });
+
+  it('redacts secrets at any depth and in any letter case, without touching the logged object', () => {
+    const { lines, logger } = capture();
+    const logged = {
+      a: { b: { c: { d: { password: 'deep-pass', card: { number: '5555555555554444', brand: 'mastercard' } } } } },
+      headers: { Authorization: 'Bearer caps-token', Cookie: 'sid=caps', 'Set-Cookie': ['sid=set'] },
+      payment: { card_number: '4000000000000002', cvv: '999' },
+      list: [{ refresh_token: 'in-a-list' }],
+    };
+    const before = JSON.stringify(logged);
+    logger.info(logged, 'shapes nobody planned for');
+    const text = JSON.stringify(lines[0]);
+    for (const secret of ['deep-pass', '5555555555554444', 'caps-token', 'sid=caps', 'sid=set', '4000000000000002', '"999"', 'in-a-list']) {
+      expect(text, secret).not.to.contain(secret);
+    }
+    expect(text).to.contain('mastercard');
+    expect(JSON.stringify(logged), 'the caller keeps its own object').to.equal(before);
+  });
+
+  it('still serializes errors', () => {
+    const { lines, logger } = capture();
+    logger.error({ err: new Error('boom') }, 'failed');
+    expect(lines[0]).to.have.nested.property('err.message', 'boom');
+    expect(lines[0]).to.have.nested.property('err.stack').that.contains('boom');
+  });
 });
