@@ -13,12 +13,20 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import getPort from 'get-port';
-import { createTokenVerifier } from '@micropay/platform';
+import { z } from 'zod';
+import { createTokenVerifier, env, loadConfigOrExit } from '@micropay/platform';
 import { createScratchDatabase } from '@micropay/platform/testing';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const config = loadConfigOrExit(
+  z.object({
+    DATABASE_URL: env.postgresUrl().optional(),
+    BENCH_SECONDS: env.int(10, 1),
+    BENCH_CONCURRENCY: env.int(8, 1),
+  }),
+);
+const SECONDS = config.BENCH_SECONDS;
+const CONCURRENCY = config.BENCH_CONCURRENCY;
 const PASSWORD = 'bench passphrase 42';
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: Record<string, string> }> {
@@ -46,7 +54,7 @@ async function measure(label: string, worker: (client: number) => Promise<void>)
 
 async function main(): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'micropay-bench-'));
-  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'bench') : undefined;
+  const scratch = config.DATABASE_URL ? await createScratchDatabase(config.DATABASE_URL, 'bench') : undefined;
   const port = await getPort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--conditions=@micropay/source', '--import=tsx', path.join(REPO_ROOT, 'auth-service/src/main.ts')], {
@@ -74,7 +82,7 @@ async function main(): Promise<void> {
       const res = await post(`${url}/v1/auth/register`, { email, password: PASSWORD });
       if (res.status !== 201) throw new Error(`register answered ${res.status}`);
     }
-    process.stdout.write(`auth-service at ${url}, ${os.cpus().length} CPUs, ${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PostgreSQL (PGlite)'}\n`);
+    process.stdout.write(`auth-service at ${url}, ${os.cpus().length} CPUs, ${config.DATABASE_URL ? 'PostgreSQL server' : 'embedded PostgreSQL (PGlite)'}\n`);
 
     const sessions: Record<string, string>[] = [];
     await measure('logins', async (client) => {

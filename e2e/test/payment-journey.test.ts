@@ -49,6 +49,13 @@ describe('e2e: `npm start`, then a customer pays into a wallet across all four s
 
     const transfer = await call(stack().gateway, 'GET', `/v1/transfers/${res.body.ledger_transfer}`, { token });
     expect(transfer.body).to.include({ to_account: walletId, amount: 1050, status: 'posted' });
+    // The money came from the sandbox provider's clearing account, a system account the
+    // customer may not read; an auditor (ledger:read) may.
+    const auditor = await stack().serviceToken('payment-service', ['ledger:read']);
+    const source = await call(stack().gateway, 'GET', `/v1/accounts/${transfer.body.from_account}`, { token: auditor });
+    expect(source.body).to.include({ type: 'system', code: 'clearing:sandbox', currency: 'usd' });
+    expect(source.body.balance, 'the clearing account is debited by what wallets were credited').to.be.at.most(-1050);
+    expect((await call(stack().gateway, 'GET', `/v1/accounts/${transfer.body.from_account}`, { token })).status).to.equal(404);
   });
 
   it('shows the new balance and a "payment succeeded" notification made from the payment event', async () => {

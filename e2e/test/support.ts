@@ -12,6 +12,8 @@ export interface E2eStack {
   gateway: string;
   /** Everything `npm start` printed, for failure reports. */
   output: string[];
+  /** A client-credentials token of one of the stack's service clients, from its own secrets file. */
+  serviceToken(clientId: string, scopes: string[]): Promise<string>;
   /** Ctrl-C, then `npm start` again on the same data. */
   restart(): Promise<void>;
   teardown(): Promise<void>;
@@ -86,6 +88,16 @@ export async function startE2eStack(): Promise<E2eStack> {
   return {
     gateway: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
     output,
+    async serviceToken(clientId, scopes) {
+      const secrets = JSON.parse(await fs.readFile(path.join(dataDir, 'local-secrets.json'), 'utf8')) as { clients: Record<string, string> };
+      const response = await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/oauth2/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secrets.clients[clientId]}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.join(' ') }),
+      });
+      if (!response.ok) throw new Error(`client credentials for ${clientId}: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { access_token: string }).access_token;
+    },
     async restart() {
       const { code, signal } = await interrupt();
       // npm re-raises the SIGINT it received; the launcher itself must have stopped cleanly.

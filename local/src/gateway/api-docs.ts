@@ -49,8 +49,17 @@ export function apiDocsRouter(upstreams: Record<string, string>): Router {
       res.status(404).json({ error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such service.', request_id: res.locals.requestId } });
       return;
     }
-    const response = await fetch(`${upstream}/openapi.json`, { signal: AbortSignal.timeout(3000) });
-    const doc = (await response.json()) as Record<string, unknown>;
+    let doc: Record<string, unknown>;
+    try {
+      const response = await fetch(`${upstream}/openapi.json`, { signal: AbortSignal.timeout(3000) });
+      if (!response.ok) throw new Error(`answered ${response.status}`);
+      doc = (await response.json()) as Record<string, unknown>;
+    } catch {
+      res.status(503).set('Retry-After', '1').json({
+        error: { type: 'api_error', code: 'upstream_unavailable', message: `${req.params.service} is not answering; is it running?`, request_id: res.locals.requestId },
+      });
+      return;
+    }
     res.json({ ...doc, servers: [{ url: `${req.protocol}://${req.get('host')}`, description: 'MicroPay local gateway' }] });
   });
   return router;

@@ -104,6 +104,9 @@ describe('local gateway', () => {
       expect(res.status).to.equal(503);
       expect(res.body.error.code).to.equal('upstream_unavailable');
       expect((await call(server.url, 'GET', '/readyz')).status).to.equal(503);
+      const docs = await call(server.url, 'GET', '/docs/openapi/payment-service.json');
+      expect(docs.status, 'the docs page says which service is down').to.equal(503);
+      expect(docs.body.error).to.include({ code: 'upstream_unavailable' });
     } finally {
       await server.close();
     }

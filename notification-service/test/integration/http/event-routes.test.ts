@@ -72,7 +72,9 @@ describe('notification-service events and notifications', () => {
     expect((await deliver(event)).status).to.equal(202);
     // A payment event without the customer cannot become a notification: refused, so it is retried.
     const bad = newEvent('payment-service', 'payment.failed', { id: 'pay_nocustomer', amount: 100, currency: 'usd' });
-    expect((await deliver(bad)).status).to.be.within(400, 599);
+    const refused = await deliver(bad);
+    expect(refused.status).to.equal(400);
+    expect(refused.body.error).to.include({ code: 'parameter_missing', param: 'customer' });
 
     expect(await sample(delivered)).to.equal(before.delivered + 1);
     expect(await sample(duplicate)).to.equal(before.duplicate + 1);
@@ -113,6 +115,19 @@ describe('notification-service events and notifications', () => {
       expect(res.body.error.param).to.equal(param);
     }
     expect(await countRows('inbox')).to.equal(before);
+  });
+
+  it('answers 401 to a missing, forged or expired token on GET /v1/notifications', async () => {
+    const user = await newUser();
+    expect((await deliver(paymentEvent(user.id))).status).to.equal(202);
+    const [header, payload] = user.token.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
+    const expired = await app.issuer.userToken(user.id, { expiresInSeconds: -60 });
+    for (const [what, token] of [['missing', undefined], ['forged', forged], ['expired', expired]] as const) {
+      const res = await call(app.url, 'GET', '/v1/notifications', { token });
+      expect(res.status, what).to.equal(401);
+      expect(res.body, what).not.to.have.property('data');
+    }
   });
 
   it('lists only the caller\'s notifications, newest first, a page at a time', async () => {
