@@ -237,6 +237,19 @@ export function mapCognitoError(error: unknown, operation: Operation): AppError 
       });
     case 'NotAuthorizedException':
     case 'UserNotFoundException':
+      if (operation === 'confirm') {
+        // ConfirmSignUp answers NotAuthorized "… Current status is CONFIRMED" for a confirmed
+        // account, and for a bad SECRET_HASH (our misconfiguration: 503 below). An unknown email
+        // gets the wrong-code answer, so confirm cannot tell anyone who has an account.
+        if (/status is CONFIRMED/i.test(message)) return authErrors.already_confirmed.create('This account is already confirmed; log in.', { cause: error });
+        if (!/secret hash/i.test(message)) {
+          return authErrors.invalid_confirmation_code.create('The confirmation code is wrong or has expired.', { param: 'code', cause: error });
+        }
+        break;
+      }
+      if (operation === 'register' && name === 'NotAuthorizedException') {
+        return authErrors.registration_closed.create('Sign-up is turned off; ask an administrator for an account.', { cause: error });
+      }
       if (operation === 'login') return authErrors.invalid_credentials.create('The email or password is incorrect.', { cause: error });
       if (operation === 'refresh') return authErrors.invalid_refresh_token.create('The refresh token is not valid; log in again.', { param: 'refresh_token', cause: error });
       if (operation === 'session') return commonErrors.invalid_token.create('The access token is no longer valid; log in again.', { cause: error });

@@ -32,7 +32,7 @@ function routes(identity: IdentityProvider, lockout: LoginLockout) {
       auth: auth.public(),
       request: { body: RegisterBody },
       responses: { 201: { description: 'The new user, in the customer group.', schema: User } },
-      errors: [authErrors.email_taken, authErrors.weak_password],
+      errors: [authErrors.email_taken, authErrors.weak_password, authErrors.registration_closed],
       async handler({ body }) {
         const user = await identity.register(body);
         return { status: 201, body: publicUser(user) };
@@ -47,7 +47,7 @@ function routes(identity: IdentityProvider, lockout: LoginLockout) {
       auth: auth.public(),
       request: { body: ConfirmBody },
       responses: { 204: { description: 'Confirmed: the user can log in.' } },
-      errors: [authErrors.invalid_confirmation_code, authErrors.user_missing],
+      errors: [authErrors.invalid_confirmation_code, authErrors.already_confirmed],
       async handler({ body }) {
         await identity.confirm(body);
         return { status: 204 };
@@ -63,7 +63,8 @@ function routes(identity: IdentityProvider, lockout: LoginLockout) {
       auth: auth.public(),
       request: { body: LoginBody },
       responses: { 200: { description: 'Access, id and refresh tokens.', schema: TokenSet } },
-      errors: [authErrors.invalid_credentials, authErrors.login_locked, authErrors.user_not_confirmed],
+      // forbidden: Cognito asked for a challenge (MFA, new password) this API does not support.
+      errors: [authErrors.invalid_credentials, authErrors.login_locked, authErrors.user_not_confirmed, commonErrors.forbidden],
       async handler({ body }) {
         const tokens = await lockout.guard(body.email, () => identity.login(body));
         return { status: 200, body: tokens, headers: NO_STORE };
@@ -75,12 +76,12 @@ function routes(identity: IdentityProvider, lockout: LoginLockout) {
       operationId: 'refreshTokens',
       summary: 'Exchange a refresh token for new tokens (the refresh token rotates)',
       description:
-        'Each refresh token works once and is replaced by the one returned. Presenting an already used refresh token revokes the whole session. Sessions end at a fixed time after login.',
+        'Local provider: each refresh token works once and is replaced by the one returned; presenting an already used refresh token revokes the whole session; sessions end at a fixed time after login. Cognito provider: the pool decides — with refresh-token rotation on the app client it rotates the same way, without it the same refresh token stays valid until it expires or is revoked.',
       tags: ['auth'],
       auth: auth.public(),
       request: { body: RefreshBody },
       responses: { 200: { description: 'New access and id tokens, and the next refresh token.', schema: TokenSet } },
-      errors: [authErrors.invalid_refresh_token],
+      errors: [authErrors.invalid_refresh_token, commonErrors.forbidden],
       async handler({ body }) {
         return { status: 200, body: await identity.refresh(body.refresh_token), headers: NO_STORE };
       },
@@ -90,10 +91,13 @@ function routes(identity: IdentityProvider, lockout: LoginLockout) {
       path: '/v1/auth/logout',
       operationId: 'logout',
       summary: "End the caller's session: its refresh tokens stop working",
+      description:
+        'Local provider: ends the session the access token belongs to. Cognito provider: with refresh_token, revokes that session (RevokeToken); without it, signs the user out of every session (GlobalSignOut).',
       tags: ['auth'],
       auth: auth.user(),
       request: { body: LogoutBody },
       responses: { 204: { description: 'Logged out.' } },
+      errors: [authErrors.invalid_refresh_token],
       async handler({ body, caller, req }) {
         await identity.logout(sessionCaller(caller, req), body?.refresh_token);
         return { status: 204 };

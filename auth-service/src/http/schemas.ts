@@ -3,7 +3,12 @@ import { z } from 'zod';
 
 export const RegisterBody = z
   .strictObject({
-    email: z.email({ error: 'must be a valid email address' }).max(254).meta({ example: 'ana@example.com' }),
+    // Surrounding spaces (a pasted address) are dropped before the format check; case is normalised later.
+    email: z
+      .string()
+      .trim()
+      .pipe(z.email({ error: 'must be a valid email address' }).max(254))
+      .meta({ example: 'ana@example.com' }),
     password: z.string().meta({ description: 'At least 8 characters, not the email.', example: 'correct horse battery staple' }),
     name: z.string().trim().min(1).max(200).optional().meta({ example: 'Ana Souza' }),
   })

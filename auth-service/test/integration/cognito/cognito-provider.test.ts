@@ -198,6 +198,11 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
       const code = await cognito.confirmationCode(email);
       expect((await call(app.url, 'POST', '/v1/auth/confirm', { body: { email, code } })).status).to.equal(204);
       expect((await login(app, email)).status).to.equal(200);
+
+      // An email with no sign-up gets the same answer as a wrong code: confirm reveals no accounts.
+      const nobody = await call(app.url, 'POST', '/v1/auth/confirm', { body: { email: uniqueEmail('nobody'), code } });
+      expect(nobody.status).to.equal(400);
+      expect(nobody.body.error).to.include({ code: 'invalid_confirmation_code', param: 'code', message: wrong.body.error.message });
     });
   });
 
