@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { INGRESS_ROUTES } from '../tools/values-model';
+import { INGRESS_ROUTES, SERVICES } from '../tools/values-model';
 import { SERVICE_CHARTS, UMBRELLA, buildDependencies, chartDir, ciValues, render } from './support/helm';
 import type { KubeObject } from './support/kube-schema';
 
@@ -31,13 +31,8 @@ const PORTS: Record<string, number> = {
   'notification-service': 8084,
 };
 
-/** Who calls whom, read from the code: see the NetworkPolicy peers in charts/tools/values-model.ts. */
-const EXPECTED_PEERS: Record<string, string[]> = {
-  'auth-service': ['transaction-service', 'payment-service', 'notification-service'],
-  'transaction-service': ['payment-service'],
-  'payment-service': [],
-  'notification-service': ['payment-service'],
-};
+/** Who calls whom: the values model's peers, which service-config.test.ts derives from the services' own config. */
+const EXPECTED_PEERS: Record<string, string[]> = Object.fromEntries(SERVICES.map((spec) => [spec.name, spec.peers]));
 
 const SECRET_LIKE = /SECRET|PASSWORD|DATABASE_URL|OAUTH_CLIENTS|COGNITO_(USER_POOL|CLIENT)_ID|TOKEN$/;
 

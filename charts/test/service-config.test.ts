@@ -39,6 +39,25 @@ function envKeys(schema: z.ZodType): string[] {
   return Object.keys(node.shape);
 }
 
+/**
+ * The services a service calls, read from the variables its config schema reads:
+ * `<PEER>_SERVICE_URL`, auth-service's JWKS and token URLs, and its event subscribers.
+ */
+function calledPeers(spec: (typeof SERVICES)[number]): string[] {
+  const keys = envKeys(SCHEMAS[spec.name] as z.ZodType);
+  const called = new Set<string>();
+  for (const key of keys) {
+    const peer = /^([A-Z]+)_SERVICE_URL$/.exec(key)?.[1];
+    if (peer) called.add(`${peer.toLowerCase()}-service`);
+    if (key === 'AUTH_JWKS_URL' || key === 'OAUTH_TOKEN_URL') called.add('auth-service');
+  }
+  if (keys.includes('EVENT_SUBSCRIBERS')) {
+    for (const name of String((spec.config.EVENT_SUBSCRIBERS as { default?: unknown }).default ?? '').split(',')) called.add(name.trim());
+  }
+  called.delete(spec.name);
+  return [...called];
+}
+
 type Obj = KubeObject & { spec?: any; data?: Record<string, string> };
 
 /** What the container's process.env would hold: ConfigMap (envFrom), env values, Secret stand-ins. */
@@ -62,6 +81,13 @@ describe('the services accept the configuration the charts give them', () => {
   before(async function () {
     this.timeout(120_000);
     await buildDependencies();
+  });
+
+  it("each service's NetworkPolicy peers are exactly the services whose configuration calls it", () => {
+    for (const spec of SERVICES) {
+      const callers = SERVICES.filter((other) => calledPeers(other).includes(spec.name)).map((other) => other.name);
+      expect(spec.peers, spec.name).to.have.members(callers);
+    }
   });
 
   for (const spec of SERVICES) {

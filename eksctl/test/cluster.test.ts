@@ -56,7 +56,7 @@ interface ClusterConfig {
   metadata: { name: string; region: string; version: string };
   availabilityZones?: string[];
   iam?: { withOIDC?: boolean; serviceAccounts?: ServiceAccount[] };
-  addons?: { name: string }[];
+  addons?: { name: string; configurationValues?: string }[];
   managedNodeGroups?: { name: string; instanceType?: string; desiredCapacity?: number; minSize?: number; maxSize?: number; availabilityZones?: string[] }[];
   cloudWatch?: { clusterLogging?: { enableTypes?: string[] } };
 }
@@ -75,7 +75,8 @@ const ALLOWED_ACTIONS: Record<(typeof SERVICES)[number], string[]> = {
     'servicediscovery:DeregisterInstance',
     'servicediscovery:DiscoverInstances',
   ],
-  'transaction-service': ['servicediscovery:RegisterInstance', 'servicediscovery:DeregisterInstance', 'servicediscovery:DiscoverInstances', 'sns:Publish'],
+  // No sns:Publish until the ledger publishes events (it has no outbox yet).
+  'transaction-service': ['servicediscovery:RegisterInstance', 'servicediscovery:DeregisterInstance', 'servicediscovery:DiscoverInstances'],
   'payment-service': ['servicediscovery:RegisterInstance', 'servicediscovery:DeregisterInstance', 'servicediscovery:DiscoverInstances', 'sns:Publish'],
   'notification-service': [
     'servicediscovery:RegisterInstance',
@@ -144,6 +145,14 @@ export function clusterProblems(config: unknown): string[] {
 
   const addons = new Set((c.addons ?? []).map((a) => a.name));
   for (const addon of ['vpc-cni', 'coredns', 'kube-proxy', 'metrics-server']) if (!addons.has(addon)) problems.push(`add-on ${addon} is missing`);
+  const cni = (c.addons ?? []).find((a) => a.name === 'vpc-cni');
+  let cniValues: { enableNetworkPolicy?: unknown } = {};
+  try {
+    cniValues = JSON.parse(cni?.configurationValues ?? '{}') as typeof cniValues;
+  } catch {
+    problems.push('vpc-cni configurationValues is not JSON');
+  }
+  if (cniValues.enableNetworkPolicy !== 'true') problems.push('vpc-cni does not enforce NetworkPolicy (configurationValues.enableNetworkPolicy is not "true")');
   const logging = new Set(c.cloudWatch?.clusterLogging?.enableTypes ?? []);
   for (const type of ['api', 'audit', 'authenticator']) if (!logging.has(type) && !logging.has('all')) problems.push(`control-plane ${type} logs are not sent to CloudWatch`);
   return problems;
@@ -199,6 +208,18 @@ describe('eksctl/cluster.yaml', () => {
       expect(broken((c) => { pay(c).attachPolicy!.Statement.push({ Effect: 'Allow', Action: 'ses:SendEmail', Resource: 'arn:aws:ses:eu-west-1:123456789012:identity/x' }); })).to.match(/payment-service: action ses:SendEmail is more than the service needs/);
       expect(broken((c) => { c.iam!.serviceAccounts = c.iam!.serviceAccounts!.filter((a) => a.metadata.name !== 'notification-service'); })).to.match(/no IAM service account for notification-service/);
       expect(broken((c) => { c.addons = c.addons!.filter((a) => a.name !== 'metrics-server'); })).to.match(/add-on metrics-server is missing/);
+      expect(broken((c) => { delete c.addons!.find((a) => a.name === 'vpc-cni')!.configurationValues; })).to.match(/vpc-cni does not enforce NetworkPolicy/);
     });
+  });
+
+  it("checks against the same schema as the project's shared copy, when that copy is present", function () {
+    const shared = path.resolve(EKSCTL, '..', '..', 'shared', 'schemas', 'eksctl-clusterconfig-v1alpha5.schema.json');
+    let sharedText: string;
+    try {
+      sharedText = readFileSync(shared, 'utf8');
+    } catch {
+      this.skip(); // a clone outside the workplace has only the repository's copy
+    }
+    expect(readFileSync(path.join(EKSCTL, 'schema', 'eksctl-clusterconfig-v1alpha5.schema.json'), 'utf8') === sharedText!, 'eksctl/schema differs from ../shared/schemas').to.equal(true);
   });
 });
