@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { REPO_ROOT } from './fetch-tools';
-import { SERVICES, serviceValues, umbrellaValues, type Group, type JsonSchema, type Node } from './values-model';
+import { SERVICES, serviceValues, umbrellaValues, type Group, type JsonSchema, type KeyDocs, type Node } from './values-model';
 
 /** The generated files of one chart, by path relative to the repository root. */
 export type GeneratedFiles = Record<string, string>;
@@ -24,30 +24,50 @@ export function valuesSchema(root: Group): string {
   return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', title: description, ...rest }, null, 2)}\n`;
 }
 
-function indent(text: string, by: string): string {
-  return text
-    .split('\n')
-    .map((line) => (line ? by + line : line))
-    .join('\n');
+const STRINGIFY = { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 } as const;
+
+function isEmpty(value: unknown): boolean {
+  return (Array.isArray(value) && value.length === 0) || (value !== null && typeof value === 'object' && Object.keys(value).length === 0);
 }
 
-function yamlValue(value: unknown): { inline: boolean; text: string } {
-  const empty = (Array.isArray(value) && value.length === 0) || (value !== null && typeof value === 'object' && Object.keys(value).length === 0);
-  if (empty || value === null || typeof value !== 'object') {
-    return { inline: true, text: YAML.stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }).trim() };
+function scalarOrEmpty(value: unknown): boolean {
+  return value === null || typeof value !== 'object' || isEmpty(value);
+}
+
+/** `key: value` (or `key:` and the value below), with the comment of `docs` above the key. */
+function yamlEntry(key: string, value: unknown, comment: string | undefined, docs: KeyDocs | undefined, where: string, by: string): string[] {
+  if (comment === undefined) throw new Error(`values-model.ts: no comment for ${where}`);
+  const name = YAML.stringify(key, { defaultStringType: 'PLAIN' }).trim();
+  const out = [`${by}# ${comment}`];
+  if (scalarOrEmpty(value)) out.push(`${by}${name}: ${YAML.stringify(value, STRINGIFY).trim()}`);
+  else out.push(`${by}${name}:`, ...yamlNested(value, docs, where, `${by}  `));
+  return out;
+}
+
+/** A non-empty map or list, every key of it (at any depth) with a comment from `docs`. */
+function yamlNested(value: unknown, docs: KeyDocs | undefined, where: string, by: string): string[] {
+  if (Array.isArray(value)) {
+    return value.flatMap((item, i) => {
+      const lines = scalarOrEmpty(item) ? [`${by}${YAML.stringify(item, STRINGIFY).trim()}`] : yamlNested(item, docs?.items, `${where}[${i}]`, `${by}  `);
+      // The dash goes on the item's first line, and the comment of its first key above the dash.
+      const first = lines.findIndex((line) => !line.trimStart().startsWith('#'));
+      const shift = scalarOrEmpty(item) ? 0 : 2;
+      return lines.map((line, n) => (n < first ? by + line.slice(by.length + shift) : n === first ? `${by}- ${line.slice(by.length + shift)}` : line));
+    });
   }
-  return { inline: false, text: YAML.stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }).trimEnd() };
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => {
+    const doc = docs?.keys?.[key];
+    return yamlEntry(key, child, typeof doc === 'string' ? doc : doc?.comment, typeof doc === 'string' ? undefined : doc?.docs, `${where}.${key}`, by);
+  });
 }
 
-function valuesYaml(node: Group, by = ''): string {
+function valuesYaml(node: Group, by = '', prefix = ''): string {
   const out: string[] = [];
   for (const [key, child] of Object.entries(node.fields)) {
-    out.push(`${by}# ${child.description}`);
     if (child.kind === 'group') {
-      out.push(`${by}${key}:`, valuesYaml(child, `${by}  `));
+      out.push(`${by}# ${child.description}`, `${by}${key}:`, valuesYaml(child, `${by}  `, `${prefix}${key}.`));
     } else {
-      const { inline, text } = yamlValue(child.default);
-      out.push(inline ? `${by}${key}: ${text}` : `${by}${key}:\n${indent(text, `${by}  `)}`);
+      out.push(...yamlEntry(key, child.default, child.description, child.docs, `${prefix}${key}`, by));
     }
   }
   return out.join('\n');
@@ -92,7 +112,7 @@ export async function generatedFiles(): Promise<GeneratedFiles> {
   const files: GeneratedFiles = {};
   const charts: [string, Group][] = [...SERVICES.map((s) => [s.name, serviceValues(s)] as [string, Group]), ['micropay', umbrellaValues()]];
   for (const [chart, root] of charts) {
-    files[`charts/${chart}/values.yaml`] = `${HEADER}${valuesYaml(root)}\n`;
+    files[`charts/${chart}/values.yaml`] = `${HEADER}${valuesYaml(root, '', `${chart}: `)}\n`;
     files[`charts/${chart}/values.schema.json`] = valuesSchema(root);
     files[`charts/${chart}/README.md`] = await withTable(`charts/${chart}/README.md`, root);
   }

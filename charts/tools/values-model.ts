@@ -7,12 +7,24 @@
 
 export type JsonSchema = Record<string, unknown>;
 
+/**
+ * Comments for the keys inside a leaf's default value (a map or a list of maps), so that
+ * values.yaml has a comment above every key at every depth. A key may carry the comments of the
+ * keys inside its own value; `items` documents the keys of every item of a list.
+ */
+export interface KeyDocs {
+  keys?: Record<string, string | { comment: string; docs: KeyDocs }>;
+  items?: KeyDocs;
+}
+
 /** A value with a type: a scalar, or a list/map whose shape Kubernetes or the user owns. */
 export interface Leaf {
   kind: 'leaf';
   description: string;
   schema: JsonSchema;
   default: unknown;
+  /** Comments for the keys inside `default` (required when it has any). */
+  docs?: KeyDocs;
 }
 
 /** An object the chart owns: unknown keys are refused. */
@@ -29,7 +41,13 @@ export interface Group {
 
 export type Node = Leaf | Group;
 
-export const leaf = (description: string, schema: JsonSchema, value: unknown): Leaf => ({ kind: 'leaf', description, schema, default: value });
+export const leaf = (description: string, schema: JsonSchema, value: unknown, docs?: KeyDocs): Leaf => ({
+  kind: 'leaf',
+  description,
+  schema,
+  default: value,
+  ...(docs ? { docs } : {}),
+});
 export const group = (description: string, fields: Record<string, Node>, extra: Partial<Group> = {}): Group => ({
   kind: 'group',
   description,
@@ -41,16 +59,45 @@ const str = (description: string, value = '', extra: JsonSchema = {}) => leaf(de
 const int = (description: string, value: number, minimum = 0) => leaf(description, { type: 'integer', minimum }, value);
 const bool = (description: string, value: boolean) => leaf(description, { type: 'boolean' }, value);
 const anyObject = (description: string, value: Record<string, unknown> = {}) => leaf(description, { type: 'object' }, value);
-const stringMap = (description: string, value: Record<string, string> = {}) =>
-  leaf(description, { type: 'object', additionalProperties: { type: 'string' } }, value);
-const list = (description: string, items: JsonSchema, value: unknown[] = []) => leaf(description, { type: 'array', items }, value);
+const stringMap = (description: string, value: Record<string, string> = {}, docs?: KeyDocs) =>
+  leaf(description, { type: 'object', additionalProperties: { type: 'string' } }, value, docs);
+const list = (description: string, items: JsonSchema, value: unknown[] = [], docs?: KeyDocs) => leaf(description, { type: 'array', items }, value, docs);
 
 const ENV_NAME = '^[A-Z][A-Z0-9_]*$';
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const QUANTITY = { type: ['string', 'integer'] };
 const resourceList = { type: 'object', additionalProperties: false, properties: { cpu: QUANTITY, memory: QUANTITY, 'ephemeral-storage': QUANTITY } };
-const resources = (description: string, value: unknown) =>
-  leaf(description, { type: 'object', additionalProperties: false, properties: { requests: resourceList, limits: resourceList } }, value);
+const resourceDocs = (container: string, autoscaled: boolean): KeyDocs => ({
+  keys: {
+    requests: {
+      comment: `What the scheduler reserves on a node for the ${container}${autoscaled ? '; the HPA utilisation targets are percentages of these' : ''}. Unset: Kubernetes uses the limits (or nothing).`,
+      docs: {
+        keys: {
+          cpu: 'CPU reserved, in cores or millicores (100m = 0.1 core); also the weight of the container under CPU contention.',
+          memory: 'Memory reserved, in bytes with a suffix (Mi = mebibytes, Gi = gibibytes).',
+          'ephemeral-storage': 'Local disk reserved (logs, the /tmp emptyDir), with a suffix such as Mi or Gi.',
+        },
+      },
+    },
+    limits: {
+      comment: `Hard caps of the ${container}; a resource without a limit may use whatever the node has free.`,
+      docs: {
+        keys: {
+          cpu: 'CPU ceiling in cores or millicores; above it the container is throttled. Left unset here on purpose.',
+          memory: 'Memory ceiling (Mi = mebibytes); above it the container is OOM-killed and restarted. Keep it at or above requests.memory.',
+          'ephemeral-storage': 'Local disk ceiling; above it the pod is evicted.',
+        },
+      },
+    },
+  },
+});
+const resources = (description: string, value: unknown, container: string, autoscaled: boolean) =>
+  leaf(
+    description,
+    { type: 'object', additionalProperties: false, properties: { requests: resourceList, limits: resourceList } },
+    value,
+    resourceDocs(container, autoscaled),
+  );
 
 const secretRef = {
   type: 'object',
@@ -62,6 +109,14 @@ const secretRef = {
     optional: { type: 'boolean' },
   },
 };
+
+const secretRefDocs = (env: string): KeyDocs => ({
+  keys: {
+    name: 'Name of the existing Secret, in the release namespace.',
+    key: `Key in that Secret whose value becomes ${env}.`,
+    optional: `true: pods start even when the Secret or key is missing (${env} is then unset); false or unset: they do not start until it exists.`,
+  },
+});
 
 const probe = (what: string, periodSeconds: number, failureThreshold: number) =>
   group(`The ${what} probe.`, {
@@ -229,10 +284,12 @@ export function serviceValues(spec: ServiceSpec): Group {
       runAsGroup: int('Numeric group id.', 65532, 1),
       fsGroup: int('Group owning mounted volumes.', 65532, 1),
     }),
-    resources: resources('Requests and limits of the service container (no CPU limit: no throttling of a latency-bound service).', {
-      requests: { cpu: '100m', memory: '192Mi' },
-      limits: { memory: '384Mi' },
-    }),
+    resources: resources(
+      'Requests and limits of the service container (no CPU limit: no throttling of a latency-bound service).',
+      { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
+      'service container',
+      true,
+    ),
     tmpSizeLimit: leaf('Size of the writable emptyDir at /tmp (the root filesystem is read-only).', QUANTITY, '64Mi'),
     probes: group('Probe timings; the paths are fixed: /livez (process up) and /readyz (database reachable, not shutting down).', {
       startup: probe('startup (/livez) ', 2, 30),
@@ -274,7 +331,7 @@ export function serviceValues(spec: ServiceSpec): Group {
       Object.fromEntries(
         Object.entries(spec.secretEnv).map(([env, ref]) => [
           env,
-          leaf(`Where ${env} comes from.`, secretRef, ref),
+          leaf(`Where ${env} comes from.`, secretRef, ref, secretRefDocs(env)),
         ]),
       ),
       { additional: { ...secretRef, description: 'Another env var from a Secret.' }, required: ['DATABASE_URL'] },
@@ -300,7 +357,12 @@ export function serviceValues(spec: ServiceSpec): Group {
       backoffLimit: int('Retries of a failed migration.', 1, 0),
       activeDeadlineSeconds: int('Longest a migration may run.', 600, 1),
       serviceAccountName: str('An EXISTING ServiceAccount for the Job (the chart\u2019s own does not exist yet when pre-install hooks run).', 'default', { minLength: 1 }),
-      resources: resources('Requests and limits of the migration container.', { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } }),
+      resources: resources(
+        'Requests and limits of the migration container.',
+        { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+        'migration container',
+        false,
+      ),
     }),
     serviceMonitor: group('Prometheus Operator ServiceMonitor scraping /metrics.', {
       enabled: bool('Render the ServiceMonitor (needs the monitoring.coreos.com CRDs).', false),
@@ -360,6 +422,13 @@ export function umbrellaValues(): Group {
         'alb.ingress.kubernetes.io/target-type': 'ip',
         'alb.ingress.kubernetes.io/healthcheck-path': '/readyz',
         'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80}]',
+      }, {
+        keys: {
+          'alb.ingress.kubernetes.io/scheme': 'internal: the ALB gets private IPs only (API Gateway reaches it through the VPC link); internet-facing: a public ALB.',
+          'alb.ingress.kubernetes.io/target-type': 'ip: the ALB sends traffic straight to pod IPs (needs the VPC CNI); instance: through a NodePort on every node.',
+          'alb.ingress.kubernetes.io/healthcheck-path': 'Path the ALB health-checks each target on; /readyz fails while a pod is draining or has lost its database.',
+          'alb.ingress.kubernetes.io/listen-ports': 'JSON list of the ALB listeners; add {"HTTPS":443} together with certificate-arn for TLS on the ALB.',
+        },
       }),
       tls: list('TLS entries (secretName and hosts).', {
         type: 'object',
@@ -378,6 +447,14 @@ export function umbrellaValues(): Group {
           },
         },
         INGRESS_ROUTES,
+        {
+          items: {
+            keys: {
+              path: 'Path prefix (pathType Prefix: also matches everything below it).',
+              service: 'Chart that serves it, by name; its fullnameOverride, if set, names the backend Service.',
+            },
+          },
+        },
       ),
     }),
     dashboards: group('Grafana dashboards (dashboards/*.json) as ConfigMaps for the Grafana sidecar.', {
