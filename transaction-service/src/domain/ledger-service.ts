@@ -214,11 +214,14 @@ export class LedgerService {
     return outcome.result;
   }
 
-  /** Voids up to `limit` holds past their deadline; returns how many it voided. */
-  async expireDue(limit = 100): Promise<{ voided: number; due: number }> {
+  /**
+   * Voids up to `limit` holds past their deadline. A hold that cannot be voided is reported in
+   * `failures` and does not hold up the ones behind it.
+   */
+  async expireDue(limit = 100): Promise<{ voided: number; due: number; failures: { id: string; error: unknown }[] }> {
     const due = await this.store.findExpiredPending(limit);
     let voided = 0;
-    const failures: unknown[] = [];
+    const failures: { id: string; error: unknown }[] = [];
     for (const id of due) {
       try {
         await this.resolveTransfer(SWEEPER, id, 'void');
@@ -226,12 +229,10 @@ export class LedgerService {
       } catch (error) {
         // Posted or voided by a client in the meantime: nothing left to expire.
         if (error instanceof AppError && error.code === ledgerErrors.transfer_not_pending.code) continue;
-        // Anything else must not hold up the holds behind this one: go on, then report it.
-        failures.push(error);
+        failures.push({ id, error });
       }
     }
-    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${due.length} expired holds could not be voided`);
-    return { voided, due: due.length };
+    return { voided, due: due.length, failures };
   }
 
   async verify(): Promise<LedgerVerification> {

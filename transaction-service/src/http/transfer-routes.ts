@@ -68,14 +68,14 @@ export function transferRoutes(ledger: LedgerService, metrics: LedgerMetrics) {
           metrics.transfers.inc({ currency: body.currency, outcome: outcomeOf(error) });
           throw error;
         }
-        if (result.replayed) {
-          // The key's 24 h record is gone but the transfer row remembers it: the same answer
-          // (balances as they are now), marked as a replay, and counted once, not twice.
-          return { status: 201, body: presentTransferResult(result, actor), headers: { 'Idempotent-Replayed': 'true' } };
+        // A replay (the key's 24 h record is gone, the transfer row remembers it) moved nothing:
+        // the same answer with today's balances, marked as a replay and not counted again.
+        if (!result.replayed) {
+          metrics.transfers.inc({ currency: body.currency, outcome: result.transfer.status });
+          if (result.transfer.status === 'posted') metrics.volume.inc({ currency: body.currency }, body.amount);
         }
-        metrics.transfers.inc({ currency: body.currency, outcome: result.transfer.status });
-        if (result.transfer.status === 'posted') metrics.volume.inc({ currency: body.currency }, body.amount);
-        return { status: 201, body: presentTransferResult(result, actor) };
+        const headers = result.replayed ? { 'Idempotent-Replayed': 'true' } : undefined;
+        return { status: 201, body: presentTransferResult(result, actor), headers };
       },
     }),
     defineRoute({
