@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import getPort from 'get-port';
+import { clientCredentialsTokenSource } from '@micropay/platform';
 import { createScratchDatabase, testEnv, type ScratchDatabase } from '@micropay/platform/testing';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -90,13 +91,8 @@ export async function startE2eStack(): Promise<E2eStack> {
     output,
     async serviceToken(clientId, scopes) {
       const secrets = JSON.parse(await fs.readFile(path.join(dataDir, 'local-secrets.json'), 'utf8')) as { clients: Record<string, string> };
-      const response = await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/oauth2/token`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secrets.clients[clientId]}`).toString('base64')}` },
-        body: new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.join(' ') }),
-      });
-      if (!response.ok) throw new Error(`client credentials for ${clientId}: ${response.status} ${await response.text()}`);
-      return ((await response.json()) as { access_token: string }).access_token;
+      const tokenUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}/oauth2/token`;
+      return clientCredentialsTokenSource({ tokenUrl, clientId, clientSecret: secrets.clients[clientId] ?? '', scopes }).getToken();
     },
     async restart() {
       const { code, signal } = await interrupt();

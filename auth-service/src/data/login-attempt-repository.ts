@@ -27,13 +27,11 @@ export class LoginAttemptRepository implements LoginAttemptStore {
     return { lockedForSeconds: Math.max(1, locked?.seconds ?? 1) };
   }
 
-  async undo(key: string, maxFailures: number): Promise<void> {
-    await this.knex.raw(
-      `update login_attempts set failures = failures - 1,
-         locked_until = case when failures - 1 < :max then null else locked_until end
-       where key = :key and failures > 0`,
-      { key, max: maxFailures },
-    );
+  async undo(key: string): Promise<void> {
+    await this.knex('login_attempts')
+      .where({ key })
+      .where('failures', '>', 0)
+      .update({ failures: this.knex.raw('failures - 1'), locked_until: null });
   }
 
   async deleteStale(windowSeconds: number, limit: number): Promise<number> {

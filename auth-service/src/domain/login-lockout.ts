@@ -11,8 +11,11 @@ export interface LoginAttemptStore {
    * entry repeats). Answers the count, or the seconds left when the key is already locked.
    */
   begin(key: string, attempt: AttemptRules): Promise<{ failures: number } | { lockedForSeconds: number }>;
-  /** Takes back an attempt that could not be judged (the provider failed), and a lock only it set. */
-  undo(key: string, maxFailures: number): Promise<void>;
+  /**
+   * Takes back an attempt that could not be judged (the provider failed), with any lock: a lock
+   * in force would have refused the attempt, so a lock now is the one this attempt set.
+   */
+  undo(key: string): Promise<void>;
   clear(key: string): Promise<void>;
   /** Deletes up to `limit` counts that are not locked and have seen no failure within `windowSeconds`; returns how many. */
   deleteStale(windowSeconds: number, limit: number): Promise<number>;
@@ -40,10 +43,18 @@ export interface LockoutPolicy {
  * so a lock (and its answer) reveals nothing about which emails are registered.
  */
 export class LoginLockout {
+  private readonly rules: AttemptRules;
+
   constructor(
     private readonly store: LoginAttemptStore,
     private readonly policy: LockoutPolicy,
-  ) {}
+  ) {
+    const lockSchedule = [];
+    for (let failures = policy.maxFailures; lockSchedule.at(-1) !== policy.maxLockSeconds && lockSchedule.length <= 31; failures += 1) {
+      lockSchedule.push(this.lockSeconds(failures));
+    }
+    this.rules = { maxFailures: policy.maxFailures, lockSchedule, windowSeconds: this.failureWindowSeconds };
+  }
 
   async guard<T>(email: string, login: () => Promise<T>): Promise<T> {
     const key = createHash('sha256').update(normaliseEmail(email)).digest('hex');
@@ -55,7 +66,7 @@ export class LoginLockout {
     } catch (error) {
       // A wrong password stays counted; anything else (the provider is down) was no guess.
       if (!(error instanceof AppError && error.code === authErrors.invalid_credentials.code)) {
-        await this.store.undo(key, this.policy.maxFailures);
+        await this.store.undo(key);
       }
       throw error;
     }
@@ -63,20 +74,12 @@ export class LoginLockout {
     return result;
   }
 
-  private get rules(): AttemptRules {
-    const lockSchedule = [];
-    for (let failures = this.policy.maxFailures; lockSchedule.at(-1) !== this.policy.maxLockSeconds && lockSchedule.length <= 31; failures += 1) {
-      lockSchedule.push(this.lockSeconds(failures));
-    }
-    return { maxFailures: this.policy.maxFailures, lockSchedule, windowSeconds: this.failureWindowSeconds };
-  }
-
   /** Failures are forgotten after twice the longest lock without one. */
   get failureWindowSeconds(): number {
     return this.policy.maxLockSeconds * 2;
   }
 
-  /** Deletes counts a new failure would restart anyway (see recordFailure), up to `limit`. */
+  /** Deletes counts a new failure would restart anyway (see LoginAttemptStore.begin), up to `limit`. */
   forgetStale(limit: number): Promise<number> {
     return this.store.deleteStale(this.failureWindowSeconds, limit);
   }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { Router } from 'express';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
+import { commonErrors } from '@micropay/platform';
 
 const SERVICES = ['auth-service', 'transaction-service', 'payment-service', 'notification-service'];
 
@@ -45,20 +46,17 @@ export function apiDocsRouter(upstreams: Record<string, string>): Router {
   router.use('/docs/assets', express.static(path.resolve(getAbsoluteFSPath()), { index: false }));
   router.get('/docs/openapi/:service.json', async (req, res) => {
     const upstream = upstreams[req.params.service];
-    if (!upstream) {
-      res.status(404).json({ error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such service.', request_id: res.locals.requestId } });
-      return;
-    }
+    if (!upstream) throw commonErrors.resource_missing.create('No such service.');
     let doc: Record<string, unknown>;
     try {
       const response = await fetch(`${upstream}/openapi.json`, { signal: AbortSignal.timeout(3000) });
       if (!response.ok) throw new Error(`answered ${response.status}`);
       doc = (await response.json()) as Record<string, unknown>;
-    } catch {
-      res.status(503).set('Retry-After', '1').json({
-        error: { type: 'api_error', code: 'upstream_unavailable', message: `${req.params.service} is not answering; is it running?`, request_id: res.locals.requestId },
+    } catch (error) {
+      throw commonErrors.upstream_unavailable.create(`${req.params.service} is not answering; is it running?`, {
+        cause: error,
+        headers: { 'Retry-After': '1' },
       });
-      return;
     }
     res.json({ ...doc, servers: [{ url: `${req.protocol}://${req.get('host')}`, description: 'MicroPay local gateway' }] });
   });

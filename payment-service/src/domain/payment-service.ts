@@ -46,7 +46,9 @@ export class PaymentService {
       p.currency === input.currency &&
       p.description === (input.description ?? null) &&
       isDeepStrictEqual(p.metadata, input.metadata ?? {}) &&
-      p.card?.fingerprint === cardFingerprint(input.card.number, this.deps.fingerprintSecret)
+      p.card?.fingerprint === cardFingerprint(input.card.number, this.deps.fingerprintSecret) &&
+      p.card.expMonth === input.card.exp_month &&
+      p.card.expYear === input.card.exp_year
     );
   }
 

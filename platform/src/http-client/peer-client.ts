@@ -59,21 +59,20 @@ export class PeerFailure extends Error {
  */
 export class PeerClient {
   readonly target: string;
-  private readonly breaker: CircuitBreaker<[PeerRequest], PeerResponse>;
+  private readonly breaker: CircuitBreaker<[PeerRequest, string | undefined], PeerResponse>;
 
   constructor(private readonly options: PeerClientOptions) {
     this.target = options.target;
     const b = options.breaker ?? {};
-    this.breaker = new CircuitBreaker((request: PeerRequest) => this.attempt(request), {
+    // The breaker wraps only the call to the peer: getting the client token happens before it,
+    // so a token-endpoint outage is neither a failure nor a success of this peer.
+    this.breaker = new CircuitBreaker((request: PeerRequest, token: string | undefined) => this.attempt(request, token), {
       name: options.target,
       timeout: false, // each attempt has its own AbortSignal timeout, which really cancels the call
       errorThresholdPercentage: b.errorThresholdPercentage ?? 50,
       resetTimeout: b.resetTimeoutMs ?? 10_000,
       volumeThreshold: b.volumeThreshold ?? 5,
       rollingCountTimeout: b.rollingWindowMs ?? 10_000,
-      // Only the peer's own failures (PeerFailure) count. An AppError here comes from getting
-      // the client token (auth-service or Cognito is down): not this peer's fault.
-      errorFilter: (error: unknown) => error instanceof AppError,
     });
     this.observeBreaker();
   }
@@ -87,7 +86,7 @@ export class PeerClient {
     const idempotent = request.method === 'GET' || request.method === 'PUT' || request.method === 'DELETE' ||
       request.idempotencyKey !== undefined;
     try {
-      return (await backOff(() => this.breaker.fire(request), {
+      return (await backOff(() => this.send(request), {
         numOfAttempts: idempotent ? 1 + (this.options.retries ?? 2) : 1,
         startingDelay: this.options.retryBaseDelayMs ?? 100,
         timeMultiple: 3,
@@ -105,7 +104,17 @@ export class PeerClient {
     }
   }
 
-  private async attempt(request: PeerRequest, tokenRetried = false): Promise<PeerResponse> {
+  /** One call through the breaker, with a client token fetched outside it. */
+  private async send(request: PeerRequest): Promise<PeerResponse> {
+    const { tokens } = this.options;
+    const response = await this.breaker.fire(request, await tokens?.getToken());
+    if (response.status !== 401 || !tokens) return response;
+    // A cached token can outlive a key rotation at the issuer; fetch a fresh one once.
+    tokens.invalidate();
+    return this.breaker.fire(request, await tokens.getToken());
+  }
+
+  private async attempt(request: PeerRequest, token: string | undefined): Promise<PeerResponse> {
     const base = await this.options.discovery.resolve(this.target);
     const url = new URL(request.path, `${base}/`);
     for (const [key, value] of Object.entries(request.query ?? {})) {
@@ -116,7 +125,7 @@ export class PeerClient {
     if (requestId) headers['x-request-id'] = requestId;
     if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
-    if (this.options.tokens) headers.authorization = `Bearer ${await this.options.tokens.getToken()}`;
+    if (token) headers.authorization = `Bearer ${token}`;
 
     let response: globalThis.Response;
     let text: string;
@@ -134,11 +143,6 @@ export class PeerClient {
       throw new PeerFailure(`${request.method} ${url.pathname} ${timedOut ? 'timed out' : 'failed'}`, undefined, {
         cause: error,
       });
-    }
-    if (response.status === 401 && this.options.tokens && !tokenRetried) {
-      // A cached token can outlive a key rotation at the issuer; fetch a fresh one once.
-      this.options.tokens.invalidate();
-      return this.attempt(request, true);
     }
     if (response.status >= 500) {
       throw new PeerFailure(`${request.method} ${url.pathname} answered ${response.status}`, response.status);

@@ -137,7 +137,8 @@ export const idempotencyMigration: Migration = {
 
 /**
  * A replay must return the first response byte for byte. `jsonb` reorders object keys, so the
- * stored body moves to `json`, which keeps the text as it was written.
+ * stored body moves to `json`, which keeps the text as it was written. Services append it after
+ * their existing migrations.
  */
 export const idempotencyReplayTextMigration: Migration = {
   name: 'platform_0002_idempotency_response_as_written',
@@ -148,6 +149,3 @@ export const idempotencyReplayTextMigration: Migration = {
     await knex.raw('alter table idempotency_keys alter column response_body type jsonb using response_body::jsonb');
   },
 };
-
-/** Every migration the idempotency store needs, in order; a service lists them first. */
-export const idempotencyMigrations: Migration[] = [idempotencyMigration, idempotencyReplayTextMigration];

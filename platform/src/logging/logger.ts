@@ -3,17 +3,6 @@ import { currentContext } from '../http/request-context';
 
 export type { Logger } from 'pino';
 
-/**
- * Secrets inside serialized requests and responses (pino-http's req/res serializers run after
- * `censorSecrets`, so their headers are redacted by path). Everything else is `censorSecrets`.
- */
-const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-];
-
 /** Keys whose values are secret at any depth and in any letter case. */
 const SECRET_KEYS = new Set([
   'authorization', 'cookie', 'set-cookie', 'x-api-key', 'password', 'new_password', 'client_secret', 'secret',
@@ -26,7 +15,8 @@ const MAX_DEPTH = 10;
 /**
  * Credentials, tokens and card data never reach the logs, even when someone logs a whole body:
  * a copy of `value` with every secret replaced, or `value` itself when it holds none. Only
- * plain objects and arrays are walked; requests and errors go through their serializers.
+ * plain objects and arrays are walked; requests and errors go through their serializers, which
+ * keep only method, url and status (create-service-app).
  */
 export function censorSecrets(value: unknown, inCard = false, depth = 0): unknown {
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
@@ -66,7 +56,6 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
         level: (label) => ({ level: label }),
         log: (object) => censorSecrets(object) as Record<string, unknown>,
       },
-      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       mixin(_object, _level, logger) {
         const context = currentContext();
         // Request loggers (pino-http) already carry request_id in their bindings.

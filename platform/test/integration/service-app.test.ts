@@ -8,7 +8,8 @@ import {
   defineErrors,
   defineRoute,
   IdempotencyStore,
-  idempotencyMigrations,
+  idempotencyMigration,
+  idempotencyReplayTextMigration,
   Lifecycle,
   Metrics,
   type Database,
@@ -37,7 +38,7 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
 
   before(async function () {
     this.timeout(60_000);
-    db = await openTestDatabase('platform_test', idempotencyMigrations);
+    db = await openTestDatabase('platform_test', [idempotencyMigration, idempotencyReplayTextMigration]);
     issuer = await TestIssuer.start();
     lifecycle = new Lifecycle();
     const routes = [

@@ -104,7 +104,7 @@ describe('payment-service POST /v1/payments (card)', () => {
     const same = await pay(token, body, key);
     expect(same.status).to.equal(201);
     expect(same.body.id).to.equal(first.body.id);
-    const others = [{ ...body, amount: 900 }, { ...body, card: { ...visa, number: '5555555555554444' } }, { ...body, description: 'other' }, { ...body, metadata: { order: '8' } }];
+    const others = [{ ...body, amount: 900 }, { ...body, card: { ...visa, number: '5555555555554444' } }, { ...body, card: { ...visa, exp_year: visa.exp_year + 1 } }, { ...body, description: 'other' }, { ...body, metadata: { order: '8' } }];
     for (const other of others) {
       await purge();
       const changed = await pay(token, other, key);

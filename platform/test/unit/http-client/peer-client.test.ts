@@ -19,6 +19,10 @@ describe('PeerClient', () => {
         authorization: req.get('authorization'),
       });
       if (mode === 'hang') await new Promise((r) => setTimeout(r, 500));
+      if (req.get('authorization') === 'Bearer stale') {
+        res.status(401).json({ error: { code: 'invalid_token' } });
+        return;
+      }
       if (mode === 'fail') {
         res.status(502).json({ error: 'bad gateway' });
         return;
@@ -131,13 +135,26 @@ describe('PeerClient', () => {
 
   it('does not hold a token endpoint outage against the peer: 503, breaker closed, peer not called', async () => {
     const noToken = { getToken: () => Promise.reject(commonErrors.upstream_unavailable.create('The token endpoint is unreachable.')), invalidate: () => undefined };
-    const peer = client(new Metrics('test', { defaultMetrics: false }), { tokens: noToken, retries: 0, breaker: { volumeThreshold: 2 } });
+    const metrics = new Metrics('test', { defaultMetrics: false });
+    const peer = client(metrics, { tokens: noToken, retries: 0, breaker: { volumeThreshold: 2 } });
     for (let i = 0; i < 5; i++) {
       const error = await peer.request({ method: 'GET', path: '/x' }).catch((e: AppError) => e);
       expect((error as AppError).code).to.equal('upstream_unavailable');
     }
     expect(peer.breakerState).to.equal('closed');
     expect(hits).to.deep.equal([]);
+    // Not a failure of the peer, and not a success either: the breaker never saw the call.
+    expect(await metrics.registry.metrics()).not.to.match(/circuit_breaker_events_total\{[^}]*event="(success|failure)"/);
+    peer.shutdown();
+  });
+
+  it('after a 401, fetches a fresh client token once and retries with it', async () => {
+    let token = 'stale';
+    const tokens = { getToken: async () => token, invalidate: () => void (token = 'fresh') };
+    const peer = client(new Metrics('test', { defaultMetrics: false }), { tokens });
+    const res = await peer.request({ method: 'POST', path: '/v1/transfers', body: {} });
+    expect(res.status).to.equal(200);
+    expect(hits.map((h) => h.authorization)).to.deep.equal(['Bearer stale', 'Bearer fresh']);
     peer.shutdown();
   });
 
