@@ -23,7 +23,7 @@ export type DeliveryOutcome = 'delivered' | 'duplicate' | 'failed';
 /** Why an event could not be processed: its data did not fit the rules, or storing failed. */
 export type FailureReason = 'invalid_data' | 'store_error';
 
-/** Told about every delivery; the HTTP layer turns it into metrics. */
+/** Told about every delivery and failure; dependencies.ts wires it to the Prometheus counters. */
 export interface DeliveryObserver {
   deliveries(channel: Channel, outcome: DeliveryOutcome, count: number): void;
   eventFailed(type: string, reason: FailureReason): void;
