@@ -35,8 +35,9 @@ PLATFORM ?= linux/amd64
 images: ## build the four images (needs a Docker engine): make images [REGISTRY=...] [TAG=...]
 	@for s in $(SERVICES); do docker build --platform $(PLATFORM) -f $$s/Dockerfile -t $(IMAGE_PREFIX)$$s:$(TAG) . || exit 1; done
 
-images-push: images ## build and push the four images to $(REGISTRY) (docker login first)
+images-push: ## build and push the four images to $(REGISTRY) (docker login first)
 	@test -n "$(REGISTRY)" || { echo "set REGISTRY=<account>.dkr.ecr.<region>.amazonaws.com"; exit 1; }
+	@$(MAKE) --no-print-directory images
 	@for s in $(SERVICES); do docker push $(IMAGE_PREFIX)$$s:$(TAG) || exit 1; done
 
 charts-check: ## helm lint --strict and helm template of every chart scenario, validated against the Kubernetes 1.33 API (fetches helm/kubectl into .tools/ once)

@@ -19,7 +19,7 @@ const isJsonForm = (i: Instruction) => (i as JSONInstruction).getJSONStrings?.()
 const jsonArgs = (i: Instruction) => (i as JSONInstruction).getJSONStrings().map((a) => a.getJSONValue());
 
 /** Every rule this Dockerfile breaks, as sentences; empty when it meets them all. */
-export function dockerfileViolations(text: string, expected: { service: string; port: number }): string[] {
+function dockerfileViolations(text: string, expected: { service: string; port: number }): string[] {
   const problems: string[] = [];
   const file: Dockerfile = DockerfileParser.parse(text);
   const stages: ImageTemplate[] = file.getFROMs().map((from) => file.getContainingImage(from.getRange().start)!);

@@ -41,7 +41,7 @@ const cfnTags: Tags = [...INTRINSICS, 'Ref', 'Condition', 'GetAtt'].flatMap((sho
   ];
 }) as unknown as Tags;
 
-export const parseTemplate = (text: string) => parse(text, { customTags: cfnTags }) as Template;
+const parseTemplate = (text: string) => parse(text, { customTags: cfnTags }) as Template;
 const loadTemplate = (name: string) => parseTemplate(readFileSync(path.join(EKSCTL, 'aws', name), 'utf8'));
 
 // ------------------------------------------------------------------ spec checks
@@ -172,7 +172,7 @@ function checkReferences(value: unknown, template: Template, where: string, prob
 }
 
 /** Everything wrong with a template, as sentences; empty when it is fine. */
-export function templateProblems(template: Template): string[] {
+function templateProblems(template: Template): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(template)) if (!TEMPLATE_KEYS.has(key)) problems.push(`unknown template section ${key}`);
   if (template.AWSTemplateFormatVersion !== '2010-09-09') problems.push('AWSTemplateFormatVersion is not "2010-09-09"');

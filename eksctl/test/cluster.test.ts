@@ -93,7 +93,7 @@ const ALLOWED_ACTIONS: Record<(typeof SERVICES)[number], string[]> = {
 };
 
 /** Everything wrong with a rendered ClusterConfig, as sentences; empty when it is fine. */
-export function clusterProblems(config: unknown): string[] {
+function clusterProblems(config: unknown): string[] {
   const problems: string[] = [];
   if (!validateSchema(config)) {
     for (const e of validateSchema.errors ?? []) problems.push(`schema: ${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
