@@ -18,7 +18,7 @@ export function createApp(deps: Dependencies) {
       title: 'MicroPay auth-service',
       version: '1.0.0',
       description:
-        'Users, login and tokens, from the local RS256 issuer or an AWS Cognito user pool (AUTH_PROVIDER). Tokens are JWTs verifiable with the issuer\'s JWKS; service clients use the client-credentials grant.',
+        "Users, login and tokens, from the local RS256 issuer or an AWS Cognito user pool (AUTH_PROVIDER). Tokens are JWTs verifiable with the issuer's JWKS; service clients use the client-credentials grant.",
     },
     verifier: deps.verifier,
     rawRouters: [authRateLimit(deps.config.rateLimit)],

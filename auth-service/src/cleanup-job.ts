@@ -9,7 +9,10 @@ export interface CleanupResult {
 }
 
 /** One pass: up to `batch` ended sessions (local provider) and `batch` stale failed-login counts. */
-export async function cleanUpOnce(deps: Pick<Dependencies, 'local' | 'lockout'>, batch = BATCH): Promise<CleanupResult> {
+export async function cleanUpOnce(
+  deps: Pick<Dependencies, 'local' | 'lockout'>,
+  batch = BATCH,
+): Promise<CleanupResult> {
   const sessions = (await deps.local?.sessions.deleteEnded(batch)) ?? 0;
   const loginAttempts = await deps.lockout.forgetStale(batch);
   return { sessions, loginAttempts };
@@ -26,7 +29,8 @@ export function authCleanupJob(deps: Dependencies, intervalMs: number, batch = B
     intervalMs,
     async () => {
       const removed = await cleanUpOnce(deps, batch);
-      if (removed.sessions > 0 || removed.loginAttempts > 0) deps.logger.info({ job: 'auth-cleanup', ...removed }, 'deleted ended sessions and stale login attempts');
+      if (removed.sessions > 0 || removed.loginAttempts > 0)
+        deps.logger.info({ job: 'auth-cleanup', ...removed }, 'deleted ended sessions and stale login attempts');
       return removed.sessions === batch || removed.loginAttempts === batch;
     },
     deps.logger,

@@ -45,8 +45,14 @@ export const configSchema = z
     AUTH_RATE_LIMIT_WINDOW_SECONDS: env.int(60, 1),
     /** How often ended sessions (with their refresh tokens) and stale failed-login counts are deleted; 0 turns it off. */
     AUTH_CLEANUP_INTERVAL_SECONDS: env.int(3600, 0),
-    COGNITO_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1').optional(),
-    COGNITO_USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as eu-west-1_AbC123').optional(),
+    COGNITO_REGION: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')
+      .optional(),
+    COGNITO_USER_POOL_ID: z
+      .string()
+      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as eu-west-1_AbC123')
+      .optional(),
     COGNITO_CLIENT_ID: z.string().min(1).optional(),
     COGNITO_CLIENT_SECRET: z.string().min(1).optional(),
     /** Confirm sign-ups at once with AdminConfirmSignUp instead of a code sent by email. */
@@ -75,8 +81,16 @@ export const configSchema = z
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     clientTokenTtlSeconds: e.CLIENT_TOKEN_TTL_SECONDS,
     signingKeyRotationSeconds: e.SIGNING_KEY_ROTATION_SECONDS,
-    oauthClients: e.OAUTH_CLIENTS.map((c) => ({ clientId: c.client_id, clientSecret: c.client_secret, scopes: c.scopes })),
-    lockout: { maxFailures: e.LOGIN_MAX_FAILURES, baseLockSeconds: e.LOGIN_LOCKOUT_SECONDS, maxLockSeconds: e.LOGIN_LOCKOUT_MAX_SECONDS },
+    oauthClients: e.OAUTH_CLIENTS.map((c) => ({
+      clientId: c.client_id,
+      clientSecret: c.client_secret,
+      scopes: c.scopes,
+    })),
+    lockout: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      baseLockSeconds: e.LOGIN_LOCKOUT_SECONDS,
+      maxLockSeconds: e.LOGIN_LOCKOUT_MAX_SECONDS,
+    },
     rateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS },
     cleanupIntervalSeconds: e.AUTH_CLEANUP_INTERVAL_SECONDS,
     cognito:
@@ -88,7 +102,9 @@ export const configSchema = z
             clientSecret: e.COGNITO_CLIENT_SECRET,
             autoConfirm: e.COGNITO_AUTO_CONFIRM,
             endpoint: e.COGNITO_ENDPOINT,
-            issuer: (e.COGNITO_ISSUER ?? `https://cognito-idp.${e.COGNITO_REGION}.amazonaws.com/${e.COGNITO_USER_POOL_ID}`).replace(/\/+$/, ''),
+            issuer: (
+              e.COGNITO_ISSUER ?? `https://cognito-idp.${e.COGNITO_REGION}.amazonaws.com/${e.COGNITO_USER_POOL_ID}`
+            ).replace(/\/+$/, ''),
           }
         : undefined,
   }));

@@ -41,7 +41,11 @@ export function createDependencies(infra: Infrastructure, overrides: DependencyO
   const policy = new PasswordPolicy(commonPasswords());
 
   if (config.cognito) {
-    const identity = new CognitoIdentityProvider({ ...config.cognito, policy, credentials: overrides.cognitoCredentials });
+    const identity = new CognitoIdentityProvider({
+      ...config.cognito,
+      policy,
+      credentials: overrides.cognitoCredentials,
+    });
     const verifier = createTokenVerifier({
       issuer: config.cognito.issuer,
       jwksUrl: `${config.cognito.issuer}/.well-known/jwks.json`,
@@ -71,7 +75,10 @@ export function createDependencies(infra: Infrastructure, overrides: DependencyO
     appClientId: config.appClientId,
     sessionTtlSeconds: config.refreshTokenTtlSeconds,
   });
-  const verifier = sessionAwareVerifier(createTokenVerifier({ issuer: config.issuer, keys: keys.verificationKey }), sessions);
+  const verifier = sessionAwareVerifier(
+    createTokenVerifier({ issuer: config.issuer, keys: keys.verificationKey }),
+    sessions,
+  );
   const scopes = [...new Set(config.oauthClients.flatMap((c) => c.scopes))].sort();
   return {
     ...infra,

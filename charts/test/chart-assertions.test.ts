@@ -81,7 +81,12 @@ describe('chart assertions on rendered objects', () => {
         expect(pod.securityContext).to.include({ runAsNonRoot: true, runAsUser: 65532 });
         expect(pod.securityContext.seccompProfile).to.deep.equal({ type: 'RuntimeDefault' });
         const sc = container(deployment).securityContext;
-        expect(sc).to.include({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 65532 });
+        expect(sc).to.include({
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          runAsNonRoot: true,
+          runAsUser: 65532,
+        });
         expect(sc.capabilities).to.deep.equal({ drop: ['ALL'] });
         expect(sc.seccompProfile).to.deep.equal({ type: 'RuntimeDefault' });
         expect(container(deployment).volumeMounts).to.deep.include({ name: 'tmp', mountPath: '/tmp' });
@@ -92,14 +97,19 @@ describe('chart assertions on rendered objects', () => {
       it('spreads pods across zones and passes POD_IP from the downward API', () => {
         const keys = deployment.spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey);
         expect(keys).to.include('topology.kubernetes.io/zone');
-        expect(container(deployment).env).to.deep.include({ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
+        expect(container(deployment).env).to.deep.include({
+          name: 'POD_IP',
+          valueFrom: { fieldRef: { fieldPath: 'status.podIP' } },
+        });
       });
 
       it('listens on 0.0.0.0 at the Service port, and the Service selects exactly the Deployment pods', () => {
         const config = one(objects, 'ConfigMap', chart).data ?? {};
         expect(config).to.include({ HOST: '0.0.0.0', PORT: String(PORTS[chart]) });
         const service = one(objects, 'Service', chart);
-        expect(service.spec.ports).to.deep.equal([{ name: 'http', port: PORTS[chart], targetPort: 'http', protocol: 'TCP' }]);
+        expect(service.spec.ports).to.deep.equal([
+          { name: 'http', port: PORTS[chart], targetPort: 'http', protocol: 'TCP' },
+        ]);
         expect(selects(service.spec.selector, deployment.spec.template.metadata.labels)).to.equal(true);
         expect(deployment.spec.selector.matchLabels).to.deep.equal(service.spec.selector);
         const others = objects.filter((o) => o.kind === 'Job' || o.kind === 'Pod');
@@ -139,7 +149,9 @@ describe('chart assertions on rendered objects', () => {
       });
 
       it('annotates the ServiceAccount with the IRSA role', async () => {
-        expect(one(objects, 'ServiceAccount', chart).metadata?.annotations ?? {}).to.not.have.property('eks.amazonaws.com/role-arn');
+        expect(one(objects, 'ServiceAccount', chart).metadata?.annotations ?? {}).to.not.have.property(
+          'eks.amazonaws.com/role-arn',
+        );
         const arn = `arn:aws:iam::123456789012:role/micropay-${chart}`;
         const sa = one(await render(chart, { set: [`serviceAccount.roleArn=${arn}`] }), 'ServiceAccount', chart);
         expect(sa.metadata?.annotations).to.include({ 'eks.amazonaws.com/role-arn': arn });
@@ -155,7 +167,10 @@ describe('chart assertions on rendered objects', () => {
         const c = job.spec.template.spec.containers[0];
         expect(c.args).to.deep.equal([`${chart}/dist/migrate.js`]);
         expect(c.image).to.equal(container(deployment).image);
-        expect(c.env).to.deep.include({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: `${chart}-database`, key: 'DATABASE_URL' } } });
+        expect(c.env).to.deep.include({
+          name: 'DATABASE_URL',
+          valueFrom: { secretKeyRef: { name: `${chart}-database`, key: 'DATABASE_URL' } },
+        });
         expect(c.securityContext).to.include({ readOnlyRootFilesystem: true, runAsNonRoot: true });
         expect(job.spec.template.spec.restartPolicy).to.equal('Never');
         expect(one(objects, 'ConfigMap', chart).data).to.include({ MIGRATE_ON_START: 'false' });
@@ -169,16 +184,21 @@ describe('chart assertions on rendered objects', () => {
         const full = await render(chart, { valuesFiles: [ciValues(chart, 'full-values.yaml')] });
         expect(find(full, 'Secret')).to.have.length(0);
         for (const o of full) {
-          for (const key of Object.keys(o.data ?? {})) expect(key, `${o.kind}/${o.metadata?.name}`).to.not.match(SECRET_LIKE);
+          for (const key of Object.keys(o.data ?? {}))
+            expect(key, `${o.kind}/${o.metadata?.name}`).to.not.match(SECRET_LIKE);
         }
-        const containers = [...find(full, 'Deployment'), ...find(full, 'Job')].flatMap((o) => o.spec.template.spec.containers);
+        const containers = [...find(full, 'Deployment'), ...find(full, 'Job')].flatMap(
+          (o) => o.spec.template.spec.containers,
+        );
         const secretEnv = containers.flatMap((c: any) => c.env).filter((e: any) => SECRET_LIKE.test(e.name));
         expect(secretEnv).to.not.be.empty;
         for (const e of secretEnv) {
           expect(e, e.name).to.not.have.property('value');
           expect(e.valueFrom.secretKeyRef).to.include.keys('name', 'key');
         }
-        expect(container(one(full, 'Deployment', chart)).envFrom).to.deep.include({ secretRef: { name: `${chart}-extra` } });
+        expect(container(one(full, 'Deployment', chart)).envFrom).to.deep.include({
+          secretRef: { name: `${chart}-extra` },
+        });
       });
 
       it('admits only the ingress controller, monitoring and the real callers in its NetworkPolicy', async () => {
@@ -190,7 +210,9 @@ describe('chart assertions on rendered objects', () => {
         expect(policy.spec.ingress).to.have.length(1);
         const [rule] = policy.spec.ingress;
         expect(rule.ports).to.deep.equal([{ port: 'http', protocol: 'TCP' }]);
-        const namespaces = rule.from.filter((f: any) => f.namespaceSelector).map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
+        const namespaces = rule.from
+          .filter((f: any) => f.namespaceSelector)
+          .map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
         expect(namespaces).to.have.members(['kube-system', 'monitoring']);
         expect(rule.from.filter((f: any) => f.ipBlock)).to.deep.equal([{ ipBlock: { cidr: '10.0.0.0/16' } }]);
         const peers = rule.from
@@ -210,8 +232,14 @@ describe('chart assertions on rendered objects', () => {
 
       it('adds a ServiceMonitor on /metrics only when asked', async () => {
         expect(find(objects, 'ServiceMonitor')).to.have.length(0);
-        const monitor = one(await render(chart, { valuesFiles: [ciValues(chart, 'full-values.yaml')] }), 'ServiceMonitor', chart);
-        expect(monitor.spec.endpoints).to.deep.equal([{ port: 'http', path: '/metrics', interval: '15s', scrapeTimeout: '10s' }]);
+        const monitor = one(
+          await render(chart, { valuesFiles: [ciValues(chart, 'full-values.yaml')] }),
+          'ServiceMonitor',
+          chart,
+        );
+        expect(monitor.spec.endpoints).to.deep.equal([
+          { port: 'http', path: '/metrics', interval: '15s', scrapeTimeout: '10s' },
+        ]);
         expect(monitor.metadata?.labels).to.include({ release: 'kube-prometheus-stack' });
       });
     });
@@ -226,14 +254,19 @@ describe('chart assertions on rendered objects', () => {
 
     it('installs the four services with their own names', () => {
       expect(find(objects, 'Deployment').map((d) => d.metadata?.name)).to.have.members(SERVICE_CHARTS);
-      expect(find(objects, 'Job').map((d) => d.metadata?.name)).to.have.members(SERVICE_CHARTS.map((s) => `${s}-migrate`));
+      expect(find(objects, 'Job').map((d) => d.metadata?.name)).to.have.members(
+        SERVICE_CHARTS.map((s) => `${s}-migrate`),
+      );
     });
 
     it('routes every public path prefix to the right Service and its http port, on an internal ALB', () => {
       const ingress = one(objects, 'Ingress', UMBRELLA);
       expect(ingress.apiVersion).to.equal('networking.k8s.io/v1');
       expect(ingress.spec.ingressClassName).to.equal('alb');
-      expect(ingress.metadata?.annotations).to.include({ 'alb.ingress.kubernetes.io/scheme': 'internal', 'alb.ingress.kubernetes.io/target-type': 'ip' });
+      expect(ingress.metadata?.annotations).to.include({
+        'alb.ingress.kubernetes.io/scheme': 'internal',
+        'alb.ingress.kubernetes.io/target-type': 'ip',
+      });
       const paths = ingress.spec.rules[0].http.paths as any[];
       const expected: Record<string, string> = {
         '/v1/auth': 'auth-service',
@@ -271,8 +304,13 @@ describe('chart assertions on rendered objects', () => {
       const full = await render(UMBRELLA, { valuesFiles: [ciValues(UMBRELLA, 'full-values.yaml')] });
       const podLabels = find(full, 'Deployment').map((d) => d.spec.template.metadata.labels as Record<string, string>);
       for (const policy of find(full, 'NetworkPolicy')) {
-        for (const from of policy.spec.ingress[0].from.filter((f: any) => f.podSelector && !f.podSelector.matchLabels['app.kubernetes.io/component'])) {
-          expect(podLabels.some((l) => selects(from.podSelector.matchLabels, l)), JSON.stringify(from)).to.equal(true);
+        for (const from of policy.spec.ingress[0].from.filter(
+          (f: any) => f.podSelector && !f.podSelector.matchLabels['app.kubernetes.io/component'],
+        )) {
+          expect(
+            podLabels.some((l) => selects(from.podSelector.matchLabels, l)),
+            JSON.stringify(from),
+          ).to.equal(true);
         }
       }
     });
@@ -302,7 +340,10 @@ describe('chart assertions on rendered objects', () => {
       });
 
       it('takes the label, its value and the namespace from values, and can be turned off', async () => {
-        const custom = await render(UMBRELLA, { dir, set: ['dashboards.label=grafana_dash', 'dashboards.labelValue=yes', 'dashboards.namespace=monitoring'] });
+        const custom = await render(UMBRELLA, {
+          dir,
+          set: ['dashboards.label=grafana_dash', 'dashboards.labelValue=yes', 'dashboards.namespace=monitoring'],
+        });
         const map = find(custom, 'ConfigMap', 'micropay-dashboard-zz-check')[0] as Obj;
         expect(map.metadata?.labels).to.include({ grafana_dash: 'yes' });
         expect(map.metadata?.namespace).to.equal('monitoring');

@@ -52,25 +52,35 @@ function exportedNames(exposition: string): Set<string> {
 
 /** Grafana replaces these before the query reaches Prometheus; do the same so PromQL parses. */
 function substituteVariables(expr: string): string {
-  return expr.replace(/\$__(rate_interval|interval|range)\b/g, '5m').replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (_m, a: string, b: string) => `var_${a ?? b}`);
+  return expr
+    .replace(/\$__(rate_interval|interval|range)\b/g, '5m')
+    .replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (_m, a: string, b: string) => `var_${a ?? b}`);
 }
 
 /**
  * Parses one PromQL expression: the metric names it selects, the label names each selector
  * matches on, or the syntax errors found.
  */
-function selectedMetrics(expr: string): { metrics: string[]; selectors: { metric: string; labels: string[] }[]; errors: string[] } {
+function selectedMetrics(expr: string): {
+  metrics: string[];
+  selectors: { metric: string; labels: string[] }[];
+  errors: string[];
+} {
   const query = substituteVariables(expr);
   const selectors: { metric: string; labels: string[] }[] = [];
   const errors: string[] = [];
   const text = (n: { from: number; to: number }) => query.slice(n.from, n.to);
   parser.parse(query).iterate({
     enter(node) {
-      if (node.type.isError) errors.push(`syntax error at ${node.from}: "${query.slice(Math.max(0, node.from - 20), node.to + 20)}"`);
+      if (node.type.isError)
+        errors.push(`syntax error at ${node.from}: "${query.slice(Math.max(0, node.from - 20), node.to + 20)}"`);
       if (node.name === 'VectorSelector') {
         const identifier = node.node.getChild('Identifier');
         const matchers = node.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? [];
-        const labels = matchers.map((m) => m.getChild('LabelName')).filter((l) => l !== null).map(text);
+        const labels = matchers
+          .map((m) => m.getChild('LabelName'))
+          .filter((l) => l !== null)
+          .map(text);
         if (identifier) selectors.push({ metric: text(identifier), labels });
         else errors.push(`selector without a metric name: ${text(node)}`);
       }
@@ -86,14 +96,25 @@ function selectedMetrics(expr: string): { metrics: string[]; selectors: { metric
 const TARGET_LABELS = ['service', 'namespace', 'pod', 'container', 'endpoint', 'instance', 'job'];
 
 /** Label names per exported metric name (histogram parts included), from prom-client registries. */
-function labelsByName(metrics: { name: string; type: string; labelNames?: readonly string[] }[]): Map<string, Set<string>> {
+function labelsByName(
+  metrics: { name: string; type: string; labelNames?: readonly string[] }[],
+): Map<string, Set<string>> {
   const byName = new Map<string, Set<string>>();
   for (const m of metrics) {
     const own = [...(m.labelNames ?? []), ...TARGET_LABELS];
-    const names = m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : m.type === 'summary' ? [m.name, `${m.name}_sum`, `${m.name}_count`] : [m.name];
+    const names =
+      m.type === 'histogram'
+        ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`]
+        : m.type === 'summary'
+          ? [m.name, `${m.name}_sum`, `${m.name}_count`]
+          : [m.name];
     for (const name of names) {
       const labels = byName.get(name) ?? new Set<string>();
-      [...own, ...(name.endsWith('_bucket') ? ['le'] : []), ...(m.type === 'summary' && name === m.name ? ['quantile'] : [])].forEach((l) => labels.add(l));
+      [
+        ...own,
+        ...(name.endsWith('_bucket') ? ['le'] : []),
+        ...(m.type === 'summary' && name === m.name ? ['quantile'] : []),
+      ].forEach((l) => labels.add(l));
       byName.set(name, labels);
     }
   }
@@ -127,7 +148,9 @@ const allPanels = (panels: Panel[] = []): Panel[] => panels.flatMap((p) => [p, .
 function dashboardQueries(dashboard: Dashboard): { where: string; expr: string }[] {
   const queries: { where: string; expr: string }[] = [];
   for (const panel of allPanels(dashboard.panels)) {
-    (panel.targets ?? []).forEach((t, i) => queries.push({ where: `panel "${panel.title}" target ${i}`, expr: t.expr ?? '' }));
+    (panel.targets ?? []).forEach((t, i) =>
+      queries.push({ where: `panel "${panel.title}" target ${i}`, expr: t.expr ?? '' }),
+    );
   }
   for (const v of dashboard.templating?.list ?? []) {
     if (v.type !== 'query') continue;
@@ -139,7 +162,11 @@ function dashboardQueries(dashboard: Dashboard): { where: string; expr: string }
 }
 
 /** Everything wrong with a dashboard, as sentences; empty when it is fine. */
-function dashboardProblems(dashboard: Dashboard, exported: Set<string>, labels: Map<string, Set<string>> = new Map()): string[] {
+function dashboardProblems(
+  dashboard: Dashboard,
+  exported: Set<string>,
+  labels: Map<string, Set<string>> = new Map(),
+): string[] {
   const problems: string[] = [];
   const variables = dashboard.templating?.list ?? [];
   const datasourceVar = variables.find((v) => v.name === 'datasource');
@@ -147,14 +174,17 @@ function dashboardProblems(dashboard: Dashboard, exported: Set<string>, labels: 
     problems.push('no "datasource" template variable of type datasource (prometheus)');
   }
   for (const v of variables.filter((v) => v.type === 'query')) {
-    if (v.datasource?.uid !== '${datasource}') problems.push(`variable $${v.name} does not query the $datasource variable`);
+    if (v.datasource?.uid !== '${datasource}')
+      problems.push(`variable $${v.name} does not query the $datasource variable`);
   }
   const ids = new Set<number>();
   for (const panel of allPanels(dashboard.panels)) {
-    if (panel.id === undefined || ids.has(panel.id)) problems.push(`panel "${panel.title}" has a missing or repeated id`);
+    if (panel.id === undefined || ids.has(panel.id))
+      problems.push(`panel "${panel.title}" has a missing or repeated id`);
     else ids.add(panel.id);
     if (panel.type === 'row') continue;
-    if (panel.datasource?.uid !== '${datasource}') problems.push(`panel "${panel.title}" does not use the $datasource variable`);
+    if (panel.datasource?.uid !== '${datasource}')
+      problems.push(`panel "${panel.title}" does not use the $datasource variable`);
     if (!panel.targets?.length) problems.push(`panel "${panel.title}" has no query`);
   }
   for (const { where, expr } of dashboardQueries(dashboard)) {
@@ -165,10 +195,12 @@ function dashboardProblems(dashboard: Dashboard, exported: Set<string>, labels: 
     const { selectors, errors } = selectedMetrics(expr);
     errors.forEach((e) => problems.push(`${where}: ${e}`));
     for (const { metric, labels: matched } of selectors) {
-      if (!exported.has(metric) && !EXTERNAL_METRICS.has(metric)) problems.push(`${where}: metric ${metric} is not exported by any service nor allowed as external`);
+      if (!exported.has(metric) && !EXTERNAL_METRICS.has(metric))
+        problems.push(`${where}: metric ${metric} is not exported by any service nor allowed as external`);
       const known = labels.get(metric);
       for (const label of known ? matched : []) {
-        if (!known!.has(label)) problems.push(`${where}: metric ${metric} has no label ${label} (it has ${[...known!].sort().join(', ')})`);
+        if (!known!.has(label))
+          problems.push(`${where}: metric ${metric} has no label ${label} (it has ${[...known!].sort().join(', ')})`);
       }
     }
   }
@@ -190,7 +222,9 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
   before(async () => {
     const platformRegistry = new Metrics('dashboards-test').registry;
     const platformDefaults = exportedNames(await platformRegistry.metrics());
-    const registered: { name: string; type: string; labelNames?: readonly string[] }[] = [...(platformRegistry.getMetricsAsArray() as never[])];
+    const registered: { name: string; type: string; labelNames?: readonly string[] }[] = [
+      ...(platformRegistry.getMetricsAsArray() as never[]),
+    ];
     const starters = {
       'auth-service': () => startAuthTestApp(),
       'transaction-service': () => startLedgerTestApp(),
@@ -214,7 +248,11 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
 
   it('reads the exported names from every service (the check has something to check against)', () => {
     for (const [service, names] of perService) {
-      expect(names, service).to.include.members(['http_request_duration_seconds_bucket', 'circuit_breaker_state', 'process_resident_memory_bytes']);
+      expect(names, service).to.include.members([
+        'http_request_duration_seconds_bucket',
+        'circuit_breaker_state',
+        'process_resident_memory_bytes',
+      ]);
     }
     expect(perService.get('payment-service')).to.include('payments_total');
     expect(perService.get('transaction-service')).to.include('ledger_transfers_total');
@@ -223,7 +261,12 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
 
   it('ships the four dashboards, with distinct uids', () => {
     const dashboards = readDashboards();
-    expect(dashboards.map((d) => d.file)).to.deep.equal(['ledger.json', 'notifications.json', 'payments.json', 'platform-overview.json']);
+    expect(dashboards.map((d) => d.file)).to.deep.equal([
+      'ledger.json',
+      'notifications.json',
+      'payments.json',
+      'platform-overview.json',
+    ]);
     expect(new Set(dashboards.map((d) => d.dashboard.uid)).size).to.equal(4);
   });
 
@@ -236,7 +279,11 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
   }
 
   it('together chart every business metric, the breakers and the HPA', () => {
-    const used = new Set(readDashboards().flatMap(({ dashboard }) => dashboardQueries(dashboard).flatMap((q) => selectedMetrics(q.expr).metrics)));
+    const used = new Set(
+      readDashboards().flatMap(({ dashboard }) =>
+        dashboardQueries(dashboard).flatMap((q) => selectedMetrics(q.expr).metrics),
+      ),
+    );
     for (const metric of [
       'payments_total',
       'ledger_transfers_total',
@@ -265,13 +312,15 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
 
     it('reports a misspelt metric name', () => {
       const bad = good();
-      firstTarget(bad).expr = 'sum by (outcome) (rate(ledger_transfer_total{namespace="$namespace"}[$__rate_interval]))';
+      firstTarget(bad).expr =
+        'sum by (outcome) (rate(ledger_transfer_total{namespace="$namespace"}[$__rate_interval]))';
       expect(dashboardProblems(bad, exported).join('\n')).to.match(/metric ledger_transfer_total is not exported/);
     });
 
     it('reports a histogram queried without its _bucket suffix, and a misspelt variable query', () => {
       const bad = good();
-      firstTarget(bad).expr = 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds{namespace="$namespace"}[5m])))';
+      firstTarget(bad).expr =
+        'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds{namespace="$namespace"}[5m])))';
       const variable = bad.templating!.list!.find((v) => v.name === 'namespace')!;
       variable.query = { query: 'label_values(http_requests_total, namespace)' };
       const problems = dashboardProblems(bad, exported).join('\n');
@@ -282,7 +331,10 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
     it('reports PromQL that does not parse, and a panel bound to a fixed data source', () => {
       const bad = good();
       firstTarget(bad).expr = 'sum by (outcome (rate(ledger_transfers_total[5m]))';
-      allPanels(bad.panels).find((p) => p.type !== 'row')!.datasource = { type: 'prometheus', uid: 'P1809F7CD0C75ACF3' };
+      allPanels(bad.panels).find((p) => p.type !== 'row')!.datasource = {
+        type: 'prometheus',
+        uid: 'P1809F7CD0C75ACF3',
+      };
       const problems = dashboardProblems(bad, exported).join('\n');
       expect(problems).to.match(/syntax error/);
       expect(problems).to.match(/does not use the \$datasource variable/);
@@ -291,7 +343,9 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
     it('reports a label the metric does not have, such as a misspelt one', () => {
       const bad = good();
       firstTarget(bad).expr = 'sum(rate(ledger_transfers_total{namespace="$namespace", outcomes="posted"}[5m]))';
-      expect(dashboardProblems(bad, exported, labels).join('\n')).to.match(/metric ledger_transfers_total has no label outcomes \(it has [^)]*outcome/);
+      expect(dashboardProblems(bad, exported, labels).join('\n')).to.match(
+        /metric ledger_transfers_total has no label outcomes \(it has [^)]*outcome/,
+      );
       expect(labels.get('http_request_duration_seconds_bucket')).to.include('le').and.include('route');
     });
 

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { DockerfileParser, type Dockerfile, type ImageTemplate, type Instruction, type JSONInstruction } from 'dockerfile-ast';
+import {
+  DockerfileParser,
+  type Dockerfile,
+  type ImageTemplate,
+  type Instruction,
+  type JSONInstruction,
+} from 'dockerfile-ast';
 
 // The image rules of issue #5, checked on the Dockerfiles themselves because no Docker engine
 // runs in CI: multi-stage, bases pinned by tag and digest, production dependencies only, a
@@ -9,13 +15,19 @@ import { DockerfileParser, type Dockerfile, type ImageTemplate, type Instruction
 // filesystem, and an exec-form command so SIGTERM reaches node.
 
 const ROOT = path.resolve(__dirname, '../..');
-const SERVICES = { 'auth-service': 8081, 'transaction-service': 8082, 'payment-service': 8083, 'notification-service': 8084 } as const;
+const SERVICES = {
+  'auth-service': 8081,
+  'transaction-service': 8082,
+  'payment-service': 8083,
+  'notification-service': 8084,
+} as const;
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const DISTROLESS_NODE = /^gcr\.io\/distroless\/nodejs\d+-debian\d+$/;
 
 const keyword = (i: Instruction) => i.getKeyword().toUpperCase();
-const isJsonForm = (i: Instruction) => (i as JSONInstruction).getJSONStrings?.().length > 0 && (i.getRawArgumentsContent() ?? '').trim().startsWith('[');
+const isJsonForm = (i: Instruction) =>
+  (i as JSONInstruction).getJSONStrings?.().length > 0 && (i.getRawArgumentsContent() ?? '').trim().startsWith('[');
 const jsonArgs = (i: Instruction) => (i as JSONInstruction).getJSONStrings().map((a) => a.getJSONValue());
 
 /** Every rule this Dockerfile breaks, as sentences; empty when it meets them all. */
@@ -35,7 +47,8 @@ function dockerfileViolations(text: string, expected: { service: string; port: n
       problems.push(`FROM ${image}: base image comes from a build argument, so it is not pinned in the file`);
     } else {
       if (!from.getImageTag()) problems.push(`FROM ${image}: base image has no tag`);
-      if (!DIGEST.test(from.getImageDigest() ?? '')) problems.push(`FROM ${image}: base image is not pinned by @sha256 digest`);
+      if (!DIGEST.test(from.getImageDigest() ?? ''))
+        problems.push(`FROM ${image}: base image is not pinned by @sha256 digest`);
     }
     const stage = from.getBuildStage();
     if (stage) stageNames.add(stage);
@@ -45,10 +58,13 @@ function dockerfileViolations(text: string, expected: { service: string; port: n
   if (!runtime) return [...problems, 'no FROM instruction'];
   const runtimeFrom = runtime.getFROMs()[0]!;
   const runtimeImage = [runtimeFrom.getRegistry(), runtimeFrom.getImageName()].filter(Boolean).join('/');
-  if (!DISTROLESS_NODE.test(runtimeImage)) problems.push(`runtime base ${runtimeImage} is not a distroless Node image (it ships a shell)`);
+  if (!DISTROLESS_NODE.test(runtimeImage))
+    problems.push(`runtime base ${runtimeImage} is not a distroless Node image (it ships a shell)`);
   const runtimeInstructions = runtime.getInstructions();
-  if (runtimeInstructions.some((i) => keyword(i) === 'RUN')) problems.push('runtime stage has RUN: it needs a shell, and distroless has none');
-  if (runtimeInstructions.some((i) => keyword(i) === 'VOLUME')) problems.push('runtime stage declares a VOLUME: the service must need no writable path');
+  if (runtimeInstructions.some((i) => keyword(i) === 'RUN'))
+    problems.push('runtime stage has RUN: it needs a shell, and distroless has none');
+  if (runtimeInstructions.some((i) => keyword(i) === 'VOLUME'))
+    problems.push('runtime stage declares a VOLUME: the service must need no writable path');
   if (runtimeInstructions.some((i) => keyword(i) === 'ADD')) problems.push('runtime stage uses ADD: use COPY --from');
 
   // npm ci --omit=dev in the stage whose node_modules the runtime copies.
@@ -60,7 +76,11 @@ function dockerfileViolations(text: string, expected: { service: string; port: n
   }
   for (const stageName of new Set(nodeModulesFrom.filter((s): s is string => Boolean(s)))) {
     const stage = stages.find((s) => s.getFROMs()[0]?.getBuildStage() === stageName);
-    const installs = stage?.getInstructions().filter((i) => keyword(i) === 'RUN' && /\bnpm (ci|clean-install)\b/.test(i.getRawArgumentsContent() ?? '')) ?? [];
+    const installs =
+      stage
+        ?.getInstructions()
+        .filter((i) => keyword(i) === 'RUN' && /\bnpm (ci|clean-install)\b/.test(i.getRawArgumentsContent() ?? '')) ??
+      [];
     if (installs.length === 0 || installs.some((i) => !/--omit=dev\b/.test(i.getRawArgumentsContent() ?? ''))) {
       problems.push(`stage ${stageName} installs node_modules for the runtime without npm ci --omit=dev`);
     }
@@ -76,17 +96,29 @@ function dockerfileViolations(text: string, expected: { service: string; port: n
   const cmds = runtimeInstructions.filter((i) => keyword(i) === 'CMD');
   if (cmds.length === 0) problems.push('runtime has no CMD');
   for (const i of [...entrypoints, ...cmds]) {
-    if (!isJsonForm(i)) problems.push(`${keyword(i)} is in shell form: /bin/sh -c becomes PID 1 and SIGTERM never reaches node`);
+    if (!isJsonForm(i))
+      problems.push(`${keyword(i)} is in shell form: /bin/sh -c becomes PID 1 and SIGTERM never reaches node`);
     else if (jsonArgs(i).some((a) => /^(npm|yarn|sh|bash|\/bin\/sh)$/.test(path.basename(a)))) {
-      problems.push(`${keyword(i)} starts node through ${jsonArgs(i).join(' ')}: that wrapper does not forward SIGTERM`);
+      problems.push(
+        `${keyword(i)} starts node through ${jsonArgs(i).join(' ')}: that wrapper does not forward SIGTERM`,
+      );
     }
   }
-  const command = [...(entrypoints.at(-1) && isJsonForm(entrypoints.at(-1)!) ? jsonArgs(entrypoints.at(-1)!) : []), ...(cmds.at(-1) && isJsonForm(cmds.at(-1)!) ? jsonArgs(cmds.at(-1)!) : [])];
-  if (!command.includes(`${expected.service}/dist/main.js`)) problems.push(`the command does not run ${expected.service}/dist/main.js`);
+  const command = [
+    ...(entrypoints.at(-1) && isJsonForm(entrypoints.at(-1)!) ? jsonArgs(entrypoints.at(-1)!) : []),
+    ...(cmds.at(-1) && isJsonForm(cmds.at(-1)!) ? jsonArgs(cmds.at(-1)!) : []),
+  ];
+  if (!command.includes(`${expected.service}/dist/main.js`))
+    problems.push(`the command does not run ${expected.service}/dist/main.js`);
 
-  const exposed = runtimeInstructions.filter((i) => keyword(i) === 'EXPOSE').map((i) => i.getRawArgumentsContent()?.trim());
+  const exposed = runtimeInstructions
+    .filter((i) => keyword(i) === 'EXPOSE')
+    .map((i) => i.getRawArgumentsContent()?.trim());
   if (!exposed.includes(String(expected.port))) problems.push(`runtime does not EXPOSE ${expected.port}`);
-  const env = runtimeInstructions.filter((i) => keyword(i) === 'ENV').map((i) => i.getRawArgumentsContent() ?? '').join(' ');
+  const env = runtimeInstructions
+    .filter((i) => keyword(i) === 'ENV')
+    .map((i) => i.getRawArgumentsContent() ?? '')
+    .join(' ');
   if (!/\bNODE_ENV=production\b/.test(env)) problems.push('runtime does not set NODE_ENV=production');
   if (!new RegExp(`\\bPORT=${expected.port}\\b`).test(env)) problems.push(`runtime does not set PORT=${expected.port}`);
   return problems;
@@ -117,7 +149,17 @@ describe('service images (Dockerfiles, checked statically)', () => {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
-    for (const pattern of ['**/node_modules', '**/dist', '.git', '.micropay', '.tools', '.env', '.env.*', '**/*.pem', '**/*.tsbuildinfo']) {
+    for (const pattern of [
+      '**/node_modules',
+      '**/dist',
+      '.git',
+      '.micropay',
+      '.tools',
+      '.env',
+      '.env.*',
+      '**/*.pem',
+      '**/*.tsbuildinfo',
+    ]) {
       expect(lines, pattern).to.include(pattern);
     }
   });
@@ -147,15 +189,35 @@ describe('service images (Dockerfiles, checked statically)', () => {
 
     it('rejects each rule broken alone in an otherwise good Dockerfile', () => {
       const cases: [string, (t: string) => string, RegExp][] = [
-        ['shell-form CMD', (t) => t.replace(/^CMD \[.*\]$/m, 'CMD node payment-service/dist/main.js'), /CMD is in shell form/],
+        [
+          'shell-form CMD',
+          (t) => t.replace(/^CMD \[.*\]$/m, 'CMD node payment-service/dist/main.js'),
+          /CMD is in shell form/,
+        ],
         ['root user', (t) => t.replace(/^USER .*$/m, 'USER 0:0'), /USER is root/],
         ['named user', (t) => t.replace(/^USER .*$/m, 'USER nonroot'), /not a numeric uid/],
-        ['tag without digest', (t) => t.replace(/^FROM (node:[^@\s]+)@sha256:[0-9a-f]+/m, 'FROM $1'), /not pinned by @sha256 digest/],
+        [
+          'tag without digest',
+          (t) => t.replace(/^FROM (node:[^@\s]+)@sha256:[0-9a-f]+/m, 'FROM $1'),
+          /not pinned by @sha256 digest/,
+        ],
         ['digest without tag', (t) => t.replace(/^FROM node:[^@\s]+@/m, 'FROM node@'), /has no tag/],
-        ['base from a build argument', (t) => `ARG BASE=node:20\n${t.replace(/^FROM node:\S+ AS node$/m, 'FROM ${BASE} AS node')}`, /build argument/],
+        [
+          'base from a build argument',
+          (t) => `ARG BASE=node:20\n${t.replace(/^FROM node:\S+ AS node$/m, 'FROM ${BASE} AS node')}`,
+          /build argument/,
+        ],
         ['dev dependencies shipped', (t) => t.replace('npm ci --omit=dev', 'npm ci'), /without npm ci --omit=dev/],
-        ['npm as the entrypoint', (t) => t.replace('ENTRYPOINT ["/nodejs/bin/node"]', 'ENTRYPOINT ["npm", "start"]'), /does not forward SIGTERM/],
-        ['a shell in the runtime', (t) => t.replace(/^USER /m, 'RUN mkdir -p /app/tmp\nUSER '), /runtime stage has RUN/],
+        [
+          'npm as the entrypoint',
+          (t) => t.replace('ENTRYPOINT ["/nodejs/bin/node"]', 'ENTRYPOINT ["npm", "start"]'),
+          /does not forward SIGTERM/,
+        ],
+        [
+          'a shell in the runtime',
+          (t) => t.replace(/^USER /m, 'RUN mkdir -p /app/tmp\nUSER '),
+          /runtime stage has RUN/,
+        ],
         ['a writable volume', (t) => t.replace(/^USER /m, 'VOLUME /app/data\nUSER '), /declares a VOLUME/],
         ['wrong port', (t) => t.replace(/^EXPOSE 8083$/m, 'EXPOSE 3000'), /does not EXPOSE 8083/],
       ];

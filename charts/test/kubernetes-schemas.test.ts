@@ -102,7 +102,9 @@ describe('rendered charts against the Kubernetes 1.33 API schemas', () => {
         metadata: { name: 'm' },
         spec: { selector: { matchLabels: { a: 'b' } }, endpoints: [{ port: 'http', intervall: '30s' }] },
       };
-      expect(validateObjects([monitor], chartChecker())).to.deep.equal(['ServiceMonitor/m /spec/endpoints/0/intervall: unknown field']);
+      expect(validateObjects([monitor], chartChecker())).to.deep.equal([
+        'ServiceMonitor/m /spec/endpoints/0/intervall: unknown field',
+      ]);
     });
   });
 });

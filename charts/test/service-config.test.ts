@@ -25,7 +25,9 @@ const SECRET_STAND_INS: Record<string, string> = {
   COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
   COGNITO_CLIENT_ID: 'app-client-id',
   COGNITO_CLIENT_SECRET: 'app-client-secret',
-  OAUTH_CLIENTS: JSON.stringify([{ client_id: 'payment-service', client_secret: 's'.repeat(32), scopes: ['ledger:write'] }]),
+  OAUTH_CLIENTS: JSON.stringify([
+    { client_id: 'payment-service', client_secret: 's'.repeat(32), scopes: ['ledger:write'] },
+  ]),
   OAUTH_CLIENT_ID: 'payment-service',
   OAUTH_CLIENT_SECRET: 's'.repeat(32),
   CARD_FINGERPRINT_SECRET: 'f'.repeat(32),
@@ -52,7 +54,8 @@ function calledPeers(spec: (typeof SERVICES)[number]): string[] {
     if (key === 'AUTH_JWKS_URL' || key === 'OAUTH_TOKEN_URL') called.add('auth-service');
   }
   if (keys.includes('EVENT_SUBSCRIBERS')) {
-    for (const name of String((spec.config.EVENT_SUBSCRIBERS as { default?: unknown }).default ?? '').split(',')) called.add(name.trim());
+    for (const name of String((spec.config.EVENT_SUBSCRIBERS as { default?: unknown }).default ?? '').split(','))
+      called.add(name.trim());
   }
   called.delete(spec.name);
   return [...called];
@@ -64,7 +67,11 @@ type Obj = KubeObject & { spec?: any; data?: Record<string, string> };
 function containerEnv(objects: Obj[], container: any): Record<string, string> {
   const env: Record<string, string> = {};
   for (const from of container.envFrom ?? []) {
-    if (from.configMapRef) Object.assign(env, objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === from.configMapRef.name)?.data);
+    if (from.configMapRef)
+      Object.assign(
+        env,
+        objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === from.configMapRef.name)?.data,
+      );
   }
   for (const e of container.env ?? []) {
     if (e.value !== undefined) env[e.name] = e.value;
@@ -107,7 +114,10 @@ describe('the services accept the configuration the charts give them', () => {
           expect(workloads).to.have.length(2);
           for (const workload of workloads) {
             const env = containerEnv(objects, workload.spec.template.spec.containers[0]);
-            const config = loadConfig(schema, env) as { http: { host: string; port: number }; database: { migrateOnStart: boolean } };
+            const config = loadConfig(schema, env) as {
+              http: { host: string; port: number };
+              database: { migrateOnStart: boolean };
+            };
             expect(config.http).to.deep.equal({ host: '0.0.0.0', port: spec.port });
             expect(config.database.migrateOnStart, `${workload.kind} MIGRATE_ON_START`).to.equal(false);
           }

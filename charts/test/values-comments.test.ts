@@ -57,7 +57,13 @@ function uncommentedKeys(source: string): string[] {
 describe('values.yaml comments', () => {
   it('every key of every charts/*/values.yaml, at any depth, has a comment directly above it', async () => {
     const charts = await chartsWithValues();
-    expect(charts).to.include.members(['auth-service', 'transaction-service', 'payment-service', 'notification-service', 'micropay']);
+    expect(charts).to.include.members([
+      'auth-service',
+      'transaction-service',
+      'payment-service',
+      'notification-service',
+      'micropay',
+    ]);
     const problems: string[] = [];
     for (const chart of charts) {
       const source = await readFile(path.join(CHARTS, chart, 'values.yaml'), 'utf8');
@@ -85,6 +91,11 @@ describe('values.yaml comments', () => {
       '    service: "b"',
       '',
     ].join('\n');
-    expect(uncommentedKeys(source)).to.deep.equal(['enabled', 'resources.requests.cpu', 'routes[0].service', 'routes[1].path']);
+    expect(uncommentedKeys(source)).to.deep.equal([
+      'enabled',
+      'resources.requests.cpu',
+      'routes[0].service',
+      'routes[1].path',
+    ]);
   });
 });

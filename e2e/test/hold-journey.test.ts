@@ -19,12 +19,14 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
   let holdId: string;
   const paymentTransfers: string[] = [];
 
-
   /** Registers and logs in through the gateway, and opens a usd wallet. */
   async function customer(name: string) {
     const email = `hold.${name}.${Date.now()}@example.com`;
-    expect((await call(stack().gateway, 'POST', '/v1/auth/register', { body: { email, password } })).status).to.equal(201);
-    const token = (await call(stack().gateway, 'POST', '/v1/auth/login', { body: { email, password } })).body.access_token as string;
+    expect((await call(stack().gateway, 'POST', '/v1/auth/register', { body: { email, password } })).status).to.equal(
+      201,
+    );
+    const token = (await call(stack().gateway, 'POST', '/v1/auth/login', { body: { email, password } })).body
+      .access_token as string;
     const wallet = await call(stack().gateway, 'POST', '/v1/accounts', { token, body: { currency: 'usd' } });
     expect(wallet.status).to.equal(201);
     return { token, wallet: wallet.body.id as string };
@@ -45,7 +47,13 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
     for (const amount of [1000, 2000, 3000]) {
       const res = await call(stack().gateway, 'POST', '/v1/payments', {
         token: payer.token,
-        body: { method: 'card', amount, currency: 'usd', account: payer.wallet, card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } },
+        body: {
+          method: 'card',
+          amount,
+          currency: 'usd',
+          account: payer.wallet,
+          card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
+        },
         headers: { 'idempotency-key': randomUUID() },
       });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
@@ -58,7 +66,15 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
   it('places a hold: the payer can spend less at once, and no posted balance moves', async () => {
     const res = await call(stack().gateway, 'POST', '/v1/transfers', {
       token: payer.token,
-      body: { from_account: payer.wallet, to_account: payee.wallet, amount: 5000, currency: 'usd', pending: true, timeout_seconds: 600, description: 'hotel deposit' },
+      body: {
+        from_account: payer.wallet,
+        to_account: payee.wallet,
+        amount: 5000,
+        currency: 'usd',
+        pending: true,
+        timeout_seconds: 600,
+        description: 'hotel deposit',
+      },
       headers: { 'idempotency-key': randomUUID() },
     });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
@@ -80,16 +96,24 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
   });
 
   it('posts part of the hold and releases the remainder, once', async () => {
-    const posted = await call(stack().gateway, 'POST', `/v1/transfers/${holdId}/post`, { token: payer.token, body: { amount: 3200 } });
+    const posted = await call(stack().gateway, 'POST', `/v1/transfers/${holdId}/post`, {
+      token: payer.token,
+      body: { amount: 3200 },
+    });
     expect(posted.status, JSON.stringify(posted.body)).to.equal(200);
     expect(posted.body).to.include({ status: 'posted', amount: 5000, posted_amount: 3200 });
     expect(await balancesOf(payer)).to.include({ balance: 2800, pending_debits: 0, available: 2800 });
     expect(await balancesOf(payee)).to.include({ balance: 3200, pending_credits: 0, available: 3200 });
 
-    const again = await call(stack().gateway, 'POST', `/v1/transfers/${holdId}/post`, { token: payer.token, body: { amount: 100 } });
+    const again = await call(stack().gateway, 'POST', `/v1/transfers/${holdId}/post`, {
+      token: payer.token,
+      body: { amount: 100 },
+    });
     expect(again.status).to.equal(409);
     expect(again.body.error.code).to.equal('transfer_not_pending');
-    expect((await call(stack().gateway, 'POST', `/v1/transfers/${holdId}/void`, { token: payer.token })).status).to.equal(409);
+    expect(
+      (await call(stack().gateway, 'POST', `/v1/transfers/${holdId}/void`, { token: payer.token })).status,
+    ).to.equal(409);
     expect(await balancesOf(payer)).to.include({ balance: 2800, available: 2800 });
     expect(await balancesOf(payee)).to.include({ balance: 3200 });
   });
@@ -101,7 +125,12 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
     expect(first.status).to.equal(200);
     expect(first.body).to.include({ object: 'list', has_more: true });
     expect(ids(first)).to.deep.equal(newestFirst.slice(0, 2));
-    expect(first.body.data[0]).to.include({ id: holdId, status: 'posted', posted_amount: 3200, from_account: payer.wallet });
+    expect(first.body.data[0]).to.include({
+      id: holdId,
+      status: 'posted',
+      posted_amount: 3200,
+      from_account: payer.wallet,
+    });
 
     const second = await history(payer, `limit=2&starting_after=${newestFirst[1]}`);
     expect(ids(second)).to.deep.equal(newestFirst.slice(2, 4));
@@ -113,7 +142,9 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
 
     // The payee sees the hold in its own history; a stranger's view of the payer's account is a 404.
     expect(ids(await history(payee, 'limit=10'))).to.deep.equal([holdId]);
-    const stranger = await call(stack().gateway, 'GET', `/v1/accounts/${payer.wallet}/transfers`, { token: payee.token });
+    const stranger = await call(stack().gateway, 'GET', `/v1/accounts/${payer.wallet}/transfers`, {
+      token: payee.token,
+    });
     expect(stranger.status).to.equal(404);
   });
 });

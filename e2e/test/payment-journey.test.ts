@@ -13,7 +13,6 @@ describe('e2e: `npm start`, then a customer pays into a wallet across all four s
   let walletId: string;
   let paymentId: string;
 
-
   it('registers and logs in through the gateway, receiving RS256 tokens verifiable with the JWKS', async () => {
     const registered = await call(stack().gateway, 'POST', '/v1/auth/register', { body: { email, password } });
     expect(registered.status).to.equal(201);
@@ -36,14 +35,28 @@ describe('e2e: `npm start`, then a customer pays into a wallet across all four s
 
   it('pays by card: payment-service charges, the ledger credits the wallet, once per Idempotency-Key', async () => {
     const key = randomUUID();
-    const body = { method: 'card', amount: 1050, currency: 'usd', account: walletId, card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } };
-    const res = await call(stack().gateway, 'POST', '/v1/payments', { token, body, headers: { 'idempotency-key': key } });
+    const body = {
+      method: 'card',
+      amount: 1050,
+      currency: 'usd',
+      account: walletId,
+      card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
+    };
+    const res = await call(stack().gateway, 'POST', '/v1/payments', {
+      token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
     expect(res.status).to.equal(201);
     expect(res.body).to.include({ status: 'succeeded', amount: 1050 });
     expect(res.body.ledger_transfer).to.match(/^tr_/);
     paymentId = res.body.id;
 
-    const replay = await call(stack().gateway, 'POST', '/v1/payments', { token, body, headers: { 'idempotency-key': key } });
+    const replay = await call(stack().gateway, 'POST', '/v1/payments', {
+      token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
     expect(replay.headers.get('idempotent-replayed')).to.equal('true');
     expect(replay.body.id).to.equal(paymentId);
 
@@ -55,7 +68,9 @@ describe('e2e: `npm start`, then a customer pays into a wallet across all four s
     const source = await call(stack().gateway, 'GET', `/v1/accounts/${transfer.body.from_account}`, { token: auditor });
     expect(source.body).to.include({ type: 'system', code: 'clearing:sandbox', currency: 'usd' });
     expect(source.body.balance, 'the clearing account is debited by what wallets were credited').to.be.at.most(-1050);
-    expect((await call(stack().gateway, 'GET', `/v1/accounts/${transfer.body.from_account}`, { token })).status).to.equal(404);
+    expect(
+      (await call(stack().gateway, 'GET', `/v1/accounts/${transfer.body.from_account}`, { token })).status,
+    ).to.equal(404);
   });
 
   it('shows the new balance and a "payment succeeded" notification made from the payment event', async () => {
@@ -72,7 +87,13 @@ describe('e2e: `npm start`, then a customer pays into a wallet across all four s
   it('rejects bad input with 400 naming the field and a missing or forged token with 401, changing nothing', async () => {
     const bad = await call(stack().gateway, 'POST', '/v1/payments', {
       token,
-      body: { method: 'card', amount: -5, currency: 'usd', account: walletId, card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } },
+      body: {
+        method: 'card',
+        amount: -5,
+        currency: 'usd',
+        account: walletId,
+        card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
+      },
       headers: { 'idempotency-key': randomUUID() },
     });
     expect(bad.status).to.equal(400);

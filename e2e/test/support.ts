@@ -29,7 +29,9 @@ export interface E2eStack {
 export async function startE2eStack(): Promise<E2eStack> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'micropay-e2e-'));
   const { DATABASE_URL } = testEnv();
-  const scratch: ScratchDatabase | undefined = DATABASE_URL ? await createScratchDatabase(DATABASE_URL, 'e2e') : undefined;
+  const scratch: ScratchDatabase | undefined = DATABASE_URL
+    ? await createScratchDatabase(DATABASE_URL, 'e2e')
+    : undefined;
   const ports = {
     GATEWAY_PORT: await getPort(),
     AUTH_SERVICE_PORT: await getPort(),
@@ -90,14 +92,22 @@ export async function startE2eStack(): Promise<E2eStack> {
     gateway: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
     output,
     async serviceToken(clientId, scopes) {
-      const secrets = JSON.parse(await fs.readFile(path.join(dataDir, 'local-secrets.json'), 'utf8')) as { clients: Record<string, string> };
+      const secrets = JSON.parse(await fs.readFile(path.join(dataDir, 'local-secrets.json'), 'utf8')) as {
+        clients: Record<string, string>;
+      };
       const tokenUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}/oauth2/token`;
-      return clientCredentialsTokenSource({ tokenUrl, clientId, clientSecret: secrets.clients[clientId] ?? '', scopes }).getToken();
+      return clientCredentialsTokenSource({
+        tokenUrl,
+        clientId,
+        clientSecret: secrets.clients[clientId] ?? '',
+        scopes,
+      }).getToken();
     },
     async restart() {
       const { code, signal } = await interrupt();
       // npm re-raises the SIGINT it received; the launcher itself must have stopped cleanly.
-      if (code !== 0 && signal !== 'SIGINT') throw new Error(`npm start ended with code ${code}, signal ${signal} on Ctrl-C`);
+      if (code !== 0 && signal !== 'SIGINT')
+        throw new Error(`npm start ended with code ${code}, signal ${signal} on Ctrl-C`);
       if (!output.includes('Stopped.')) throw new Error('npm start did not report a clean stop');
       await start();
     },
@@ -131,7 +141,8 @@ export function useE2eStack(): () => E2eStack {
     stack = await startE2eStack();
   });
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') process.stderr.write(`--- last lines of npm start ---\n${stack?.output.slice(-60).join('\n')}\n`);
+    if (this.currentTest?.state === 'failed')
+      process.stderr.write(`--- last lines of npm start ---\n${stack?.output.slice(-60).join('\n')}\n`);
   });
   after(async function () {
     this.timeout(60_000);

@@ -15,7 +15,10 @@ const SERVICES = ['auth-service', 'transaction-service', 'payment-service', 'not
 function renderedVariables(): string[] {
   const script = readFileSync(path.join(EKSCTL, 'render-cluster.sh'), 'utf8');
   const list = /envsubst '([^']+)'/.exec(script)?.[1] ?? '';
-  return list.split(/\s+/).filter(Boolean).map((v) => v.replace(/^\$/, ''));
+  return list
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((v) => v.replace(/^\$/, ''));
 }
 
 const SAMPLE: Record<string, string> = {
@@ -37,7 +40,9 @@ function renderedText(text = readFileSync(path.join(EKSCTL, 'cluster.yaml'), 'ut
 
 // eksctl's schema carries editor hints (x-intellij-html-description): not errors.
 const ajv = new Ajv({ allErrors: true, strict: false });
-const validateSchema = ajv.compile(JSON.parse(readFileSync(path.join(EKSCTL, 'schema', 'eksctl-clusterconfig-v1alpha5.schema.json'), 'utf8')));
+const validateSchema = ajv.compile(
+  JSON.parse(readFileSync(path.join(EKSCTL, 'schema', 'eksctl-clusterconfig-v1alpha5.schema.json'), 'utf8')),
+);
 
 interface Statement {
   Sid?: string;
@@ -57,7 +62,14 @@ interface ClusterConfig {
   availabilityZones?: string[];
   iam?: { withOIDC?: boolean; serviceAccounts?: ServiceAccount[] };
   addons?: { name: string; configurationValues?: string }[];
-  managedNodeGroups?: { name: string; instanceType?: string; desiredCapacity?: number; minSize?: number; maxSize?: number; availabilityZones?: string[] }[];
+  managedNodeGroups?: {
+    name: string;
+    instanceType?: string;
+    desiredCapacity?: number;
+    minSize?: number;
+    maxSize?: number;
+    availabilityZones?: string[];
+  }[];
   cloudWatch?: { clusterLogging?: { enableTypes?: string[] } };
 }
 
@@ -76,8 +88,17 @@ const ALLOWED_ACTIONS: Record<(typeof SERVICES)[number], string[]> = {
     'servicediscovery:DiscoverInstances',
   ],
   // No sns:Publish until the ledger publishes events (it has no outbox yet).
-  'transaction-service': ['servicediscovery:RegisterInstance', 'servicediscovery:DeregisterInstance', 'servicediscovery:DiscoverInstances'],
-  'payment-service': ['servicediscovery:RegisterInstance', 'servicediscovery:DeregisterInstance', 'servicediscovery:DiscoverInstances', 'sns:Publish'],
+  'transaction-service': [
+    'servicediscovery:RegisterInstance',
+    'servicediscovery:DeregisterInstance',
+    'servicediscovery:DiscoverInstances',
+  ],
+  'payment-service': [
+    'servicediscovery:RegisterInstance',
+    'servicediscovery:DeregisterInstance',
+    'servicediscovery:DiscoverInstances',
+    'sns:Publish',
+  ],
   'notification-service': [
     'servicediscovery:RegisterInstance',
     'servicediscovery:DeregisterInstance',
@@ -96,7 +117,10 @@ const ALLOWED_ACTIONS: Record<(typeof SERVICES)[number], string[]> = {
 function clusterProblems(config: unknown): string[] {
   const problems: string[] = [];
   if (!validateSchema(config)) {
-    for (const e of validateSchema.errors ?? []) problems.push(`schema: ${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    for (const e of validateSchema.errors ?? [])
+      problems.push(
+        `schema: ${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+      );
   }
   const c = config as ClusterConfig;
   if (c.metadata?.version !== '1.33') problems.push(`EKS version is ${c.metadata?.version}, not 1.33`);
@@ -108,9 +132,11 @@ function clusterProblems(config: unknown): string[] {
   for (const g of groups) {
     const expected = { instanceType: 't3.medium', desiredCapacity: 3, minSize: 2, maxSize: 4 };
     for (const [key, value] of Object.entries(expected)) {
-      if (g[key as keyof typeof g] !== value) problems.push(`node group ${g.name}: ${key} is ${JSON.stringify(g[key as keyof typeof g])}, expected ${value}`);
+      if (g[key as keyof typeof g] !== value)
+        problems.push(`node group ${g.name}: ${key} is ${JSON.stringify(g[key as keyof typeof g])}, expected ${value}`);
     }
-    if (new Set(g.availabilityZones ?? c.availabilityZones ?? []).size < 2) problems.push(`node group ${g.name} is not spread over at least 2 zones`);
+    if (new Set(g.availabilityZones ?? c.availabilityZones ?? []).size < 2)
+      problems.push(`node group ${g.name} is not spread over at least 2 zones`);
   }
 
   if (c.iam?.withOIDC !== true) problems.push('iam.withOIDC is not on: service accounts cannot assume IAM roles');
@@ -121,30 +147,38 @@ function clusterProblems(config: unknown): string[] {
       problems.push(`no IAM service account for ${service}`);
       continue;
     }
-    if (sa.metadata.namespace !== 'micropay') problems.push(`${service}: service account namespace is ${sa.metadata.namespace}, not micropay`);
+    if (sa.metadata.namespace !== 'micropay')
+      problems.push(`${service}: service account namespace is ${sa.metadata.namespace}, not micropay`);
     const statements = sa.attachPolicy?.Statement ?? [];
     if (statements.length === 0) problems.push(`${service}: no inline policy`);
     for (const s of statements) {
       for (const resource of list(s.Resource)) {
-        if (resource.includes('*')) problems.push(`${service}: statement ${s.Sid} grants on "${resource}": a wildcard resource`);
-        else if (!resource.startsWith(`arn:aws:`) || !resource.includes(`:${SAMPLE.AWS_ACCOUNT_ID}:`)) problems.push(`${service}: resource ${resource} is not an ARN in the cluster's account`);
+        if (resource.includes('*'))
+          problems.push(`${service}: statement ${s.Sid} grants on "${resource}": a wildcard resource`);
+        else if (!resource.startsWith(`arn:aws:`) || !resource.includes(`:${SAMPLE.AWS_ACCOUNT_ID}:`))
+          problems.push(`${service}: resource ${resource} is not an ARN in the cluster's account`);
       }
       for (const action of list(s.Action)) {
         if (action.includes('*')) problems.push(`${service}: statement ${s.Sid} allows "${action}": a wildcard action`);
-        else if (!ALLOWED_ACTIONS[service].includes(action)) problems.push(`${service}: action ${action} is more than the service needs`);
+        else if (!ALLOWED_ACTIONS[service].includes(action))
+          problems.push(`${service}: action ${action} is more than the service needs`);
       }
       if (s.Effect !== 'Allow') problems.push(`${service}: statement ${s.Sid} is not an Allow`);
     }
     const granted = new Set(statements.flatMap((s) => list(s.Action)));
-    for (const action of ALLOWED_ACTIONS[service]) if (!granted.has(action)) problems.push(`${service}: ${action} is not granted`);
+    for (const action of ALLOWED_ACTIONS[service])
+      if (!granted.has(action)) problems.push(`${service}: ${action} is not granted`);
   }
   const lbc = accounts.find((a) => a.metadata?.name === 'aws-load-balancer-controller');
   if (lbc?.metadata.namespace !== 'kube-system' || lbc.wellKnownPolicies?.awsLoadBalancerController !== true) {
-    problems.push('no kube-system/aws-load-balancer-controller service account with the awsLoadBalancerController policy');
+    problems.push(
+      'no kube-system/aws-load-balancer-controller service account with the awsLoadBalancerController policy',
+    );
   }
 
   const addons = new Set((c.addons ?? []).map((a) => a.name));
-  for (const addon of ['vpc-cni', 'coredns', 'kube-proxy', 'metrics-server']) if (!addons.has(addon)) problems.push(`add-on ${addon} is missing`);
+  for (const addon of ['vpc-cni', 'coredns', 'kube-proxy', 'metrics-server'])
+    if (!addons.has(addon)) problems.push(`add-on ${addon} is missing`);
   const cni = (c.addons ?? []).find((a) => a.name === 'vpc-cni');
   let cniValues: { enableNetworkPolicy?: unknown } = {};
   try {
@@ -152,9 +186,12 @@ function clusterProblems(config: unknown): string[] {
   } catch {
     problems.push('vpc-cni configurationValues is not JSON');
   }
-  if (cniValues.enableNetworkPolicy !== 'true') problems.push('vpc-cni does not enforce NetworkPolicy (configurationValues.enableNetworkPolicy is not "true")');
+  if (cniValues.enableNetworkPolicy !== 'true')
+    problems.push('vpc-cni does not enforce NetworkPolicy (configurationValues.enableNetworkPolicy is not "true")');
   const logging = new Set(c.cloudWatch?.clusterLogging?.enableTypes ?? []);
-  for (const type of ['api', 'audit', 'authenticator']) if (!logging.has(type) && !logging.has('all')) problems.push(`control-plane ${type} logs are not sent to CloudWatch`);
+  for (const type of ['api', 'audit', 'authenticator'])
+    if (!logging.has(type) && !logging.has('all'))
+      problems.push(`control-plane ${type} logs are not sent to CloudWatch`);
   return problems;
 }
 
@@ -189,26 +226,87 @@ describe('eksctl/cluster.yaml', () => {
     };
 
     it('the schema rejects a misspelt key, a wrong type and an unknown log type', () => {
-      expect(broken((c) => { (c.managedNodeGroups![0] as Record<string, unknown>).desiredCapcity = 3; })).to.match(/schema: \/managedNodeGroups\/0 must NOT have additional properties \(desiredCapcity\)/);
-      expect(broken((c) => { (c.managedNodeGroups![0] as Record<string, unknown>).minSize = 'two'; })).to.match(/schema: \/managedNodeGroups\/0\/minSize must be integer/);
-      expect(broken((c) => { c.cloudWatch!.clusterLogging!.enableTypes = ['everything']; })).to.match(/schema: \/cloudWatch\/clusterLogging\/enableTypes\/0 must be equal to one of the allowed values/);
-      expect(broken((c) => { delete (c.metadata as Partial<ClusterConfig['metadata']>).region; })).to.match(/schema: \/metadata must have required property 'region'/);
+      expect(
+        broken((c) => {
+          (c.managedNodeGroups![0] as Record<string, unknown>).desiredCapcity = 3;
+        }),
+      ).to.match(/schema: \/managedNodeGroups\/0 must NOT have additional properties \(desiredCapcity\)/);
+      expect(
+        broken((c) => {
+          (c.managedNodeGroups![0] as Record<string, unknown>).minSize = 'two';
+        }),
+      ).to.match(/schema: \/managedNodeGroups\/0\/minSize must be integer/);
+      expect(
+        broken((c) => {
+          c.cloudWatch!.clusterLogging!.enableTypes = ['everything'];
+        }),
+      ).to.match(/schema: \/cloudWatch\/clusterLogging\/enableTypes\/0 must be equal to one of the allowed values/);
+      expect(
+        broken((c) => {
+          delete (c.metadata as Partial<ClusterConfig['metadata']>).region;
+        }),
+      ).to.match(/schema: \/metadata must have required property 'region'/);
     });
 
     it('rejects one zone, other node counts, and no OIDC', () => {
-      expect(broken((c) => { c.availabilityZones = ['eu-west-1a']; c.managedNodeGroups![0]!.availabilityZones = ['eu-west-1a']; })).to.match(/fewer than 2[\s\S]*not spread over at least 2 zones/);
-      expect(broken((c) => { c.managedNodeGroups![0]!.maxSize = 10; })).to.match(/maxSize is 10, expected 4/);
-      expect(broken((c) => { c.iam!.withOIDC = false; })).to.match(/withOIDC is not on/);
+      expect(
+        broken((c) => {
+          c.availabilityZones = ['eu-west-1a'];
+          c.managedNodeGroups![0]!.availabilityZones = ['eu-west-1a'];
+        }),
+      ).to.match(/fewer than 2[\s\S]*not spread over at least 2 zones/);
+      expect(
+        broken((c) => {
+          c.managedNodeGroups![0]!.maxSize = 10;
+        }),
+      ).to.match(/maxSize is 10, expected 4/);
+      expect(
+        broken((c) => {
+          c.iam!.withOIDC = false;
+        }),
+      ).to.match(/withOIDC is not on/);
     });
 
     it('rejects a wildcard resource, a wildcard action, a permission a service does not need, and a missing account', () => {
       const pay = (c: ClusterConfig) => c.iam!.serviceAccounts!.find((a) => a.metadata.name === 'payment-service')!;
-      expect(broken((c) => { pay(c).attachPolicy!.Statement[0]!.Resource = '*'; })).to.match(/payment-service: statement \S+ grants on "\*"/);
-      expect(broken((c) => { pay(c).attachPolicy!.Statement.push({ Effect: 'Allow', Action: 'sqs:*', Resource: 'arn:aws:sqs:eu-west-1:123456789012:micropay-notification-service' }); })).to.match(/allows "sqs:\*"/);
-      expect(broken((c) => { pay(c).attachPolicy!.Statement.push({ Effect: 'Allow', Action: 'ses:SendEmail', Resource: 'arn:aws:ses:eu-west-1:123456789012:identity/x' }); })).to.match(/payment-service: action ses:SendEmail is more than the service needs/);
-      expect(broken((c) => { c.iam!.serviceAccounts = c.iam!.serviceAccounts!.filter((a) => a.metadata.name !== 'notification-service'); })).to.match(/no IAM service account for notification-service/);
-      expect(broken((c) => { c.addons = c.addons!.filter((a) => a.name !== 'metrics-server'); })).to.match(/add-on metrics-server is missing/);
-      expect(broken((c) => { delete c.addons!.find((a) => a.name === 'vpc-cni')!.configurationValues; })).to.match(/vpc-cni does not enforce NetworkPolicy/);
+      expect(
+        broken((c) => {
+          pay(c).attachPolicy!.Statement[0]!.Resource = '*';
+        }),
+      ).to.match(/payment-service: statement \S+ grants on "\*"/);
+      expect(
+        broken((c) => {
+          pay(c).attachPolicy!.Statement.push({
+            Effect: 'Allow',
+            Action: 'sqs:*',
+            Resource: 'arn:aws:sqs:eu-west-1:123456789012:micropay-notification-service',
+          });
+        }),
+      ).to.match(/allows "sqs:\*"/);
+      expect(
+        broken((c) => {
+          pay(c).attachPolicy!.Statement.push({
+            Effect: 'Allow',
+            Action: 'ses:SendEmail',
+            Resource: 'arn:aws:ses:eu-west-1:123456789012:identity/x',
+          });
+        }),
+      ).to.match(/payment-service: action ses:SendEmail is more than the service needs/);
+      expect(
+        broken((c) => {
+          c.iam!.serviceAccounts = c.iam!.serviceAccounts!.filter((a) => a.metadata.name !== 'notification-service');
+        }),
+      ).to.match(/no IAM service account for notification-service/);
+      expect(
+        broken((c) => {
+          c.addons = c.addons!.filter((a) => a.name !== 'metrics-server');
+        }),
+      ).to.match(/add-on metrics-server is missing/);
+      expect(
+        broken((c) => {
+          delete c.addons!.find((a) => a.name === 'vpc-cni')!.configurationValues;
+        }),
+      ).to.match(/vpc-cni does not enforce NetworkPolicy/);
     });
   });
 
@@ -220,6 +318,9 @@ describe('eksctl/cluster.yaml', () => {
     } catch {
       this.skip(); // a clone outside the workplace has only the repository's copy
     }
-    expect(readFileSync(path.join(EKSCTL, 'schema', 'eksctl-clusterconfig-v1alpha5.schema.json'), 'utf8') === sharedText!, 'eksctl/schema differs from ../shared/schemas').to.equal(true);
+    expect(
+      readFileSync(path.join(EKSCTL, 'schema', 'eksctl-clusterconfig-v1alpha5.schema.json'), 'utf8') === sharedText!,
+      'eksctl/schema differs from ../shared/schemas',
+    ).to.equal(true);
   });
 });

@@ -46,7 +46,9 @@ describe('docs/deploy.md Helm values for AWS', function () {
   it('validate against the umbrella chart and every service chart values schema', () => {
     const values = renderedGuideValues() as Record<string, unknown>;
     for (const chart of ['micropay', ...SERVICES]) {
-      const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(schemaPath(chart), 'utf8')));
+      const validate = new Ajv({ allErrors: true, strict: false }).compile(
+        JSON.parse(readFileSync(schemaPath(chart), 'utf8')),
+      );
       const subject = chart === 'micropay' ? values : values[chart];
       expect(validate(subject), `${chart}: ${JSON.stringify(validate.errors)}`).to.equal(true);
     }
@@ -55,7 +57,9 @@ describe('docs/deploy.md Helm values for AWS', function () {
   it('the check notices a misspelt key (so it is not vacuous)', () => {
     const values = renderedGuideValues() as Record<string, Record<string, unknown>>;
     values['payment-service']!.serviceAcount = values['payment-service']!.serviceAccount;
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(schemaPath('payment-service'), 'utf8')));
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(
+      JSON.parse(readFileSync(schemaPath('payment-service'), 'utf8')),
+    );
     expect(validate(values['payment-service'])).to.equal(false);
   });
 });
@@ -69,7 +73,9 @@ describe('docs/deploy.md and eksctl/cluster.yaml agree', () => {
     for (const service of SERVICES) {
       const sa = cluster.iam.serviceAccounts.find((a) => a.metadata.name === service);
       expect(sa?.metadata.namespace, service).to.equal('micropay');
-      expect(values[service]?.serviceAccount?.roleArn, service).to.equal(`arn:aws:iam::${SAMPLE_VARIABLES.AWS_ACCOUNT_ID}:role/${sa?.roleName}`);
+      expect(values[service]?.serviceAccount?.roleArn, service).to.equal(
+        `arn:aws:iam::${SAMPLE_VARIABLES.AWS_ACCOUNT_ID}:role/${sa?.roleName}`,
+      );
     }
   });
 });

@@ -61,7 +61,11 @@ function environments(config: LocalConfig, secrets: Awaited<ReturnType<typeof lo
       ...common,
       PORT: String(config.ports['auth-service']),
       OAUTH_CLIENTS: JSON.stringify(
-        Object.entries(CLIENT_SCOPES).map(([id, scopes]) => ({ client_id: id, client_secret: secrets.clients[id], scopes })),
+        Object.entries(CLIENT_SCOPES).map(([id, scopes]) => ({
+          client_id: id,
+          client_secret: secrets.clients[id],
+          scopes,
+        })),
       ),
     },
     'transaction-service': { ...common, PORT: String(config.ports['transaction-service']) },
@@ -78,7 +82,11 @@ function environments(config: LocalConfig, secrets: Awaited<ReturnType<typeof lo
   return { env, url };
 }
 
-async function waitUntilReady(url: string, deadline: number, exited: Promise<{ name: string; code: number | null }>): Promise<void> {
+async function waitUntilReady(
+  url: string,
+  deadline: number,
+  exited: Promise<{ name: string; code: number | null }>,
+): Promise<void> {
   let crash: { name: string; code: number | null } | undefined;
   void exited.then((e) => (crash = e));
   while (Date.now() < deadline && !crash) {
@@ -86,7 +94,11 @@ async function waitUntilReady(url: string, deadline: number, exited: Promise<{ n
     if (res?.ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(crash ? `${crash.name} exited with code ${crash.code} during startup (its output is above)` : `${url} was not ready in time`);
+  throw new Error(
+    crash
+      ? `${crash.name} exited with code ${crash.code} during startup (its output is above)`
+      : `${url} was not ready in time`,
+  );
 }
 
 /**
@@ -145,6 +157,9 @@ export async function startPlatform(options: LaunchOptions): Promise<RunningPlat
     await stop();
     throw error;
   }
-  const urls = Object.fromEntries([...SERVICES, 'gateway'].map((n) => [n, url(n as ProcessName)])) as Record<ProcessName, string>;
+  const urls = Object.fromEntries([...SERVICES, 'gateway'].map((n) => [n, url(n as ProcessName)])) as Record<
+    ProcessName,
+    string
+  >;
   return { urls, stop, exited };
 }

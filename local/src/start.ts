@@ -6,11 +6,19 @@ import { localConfigSchema } from './local-config';
 /** `npm start`: the whole platform on this machine, until Ctrl-C. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit(localConfigSchema);
-  const pretty = prettyFactory({ colorize: process.stdout.isTTY, messageKey: 'message', translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true });
+  const pretty = prettyFactory({
+    colorize: process.stdout.isTTY,
+    messageKey: 'message',
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    singleLine: true,
+  });
   const width = 'notification-service'.length;
   const write = (text: string) => process.stdout.write(text);
 
-  write(`Starting MicroPay (data in ${config.dataDir}${config.databaseUrl ? ', PostgreSQL from DATABASE_URL' : ', embedded PostgreSQL'})…\n`);
+  write(
+    `Starting MicroPay (data in ${config.dataDir}${config.databaseUrl ? ', PostgreSQL from DATABASE_URL' : ', embedded PostgreSQL'})…\n`,
+  );
   const platform = await startPlatform({
     config,
     output(name, line) {

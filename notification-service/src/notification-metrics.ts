@@ -11,7 +11,11 @@ export function deliveryMetrics(metrics: Metrics): DeliveryObserver {
     'Notifications by channel and outcome: delivered (stored for the person), duplicate (redelivered event, not stored again), failed (not stored; the event is retried by its producer).',
     ['channel', 'outcome'],
   );
-  const failures = metrics.counter('events_failed_total', 'Events that could not be processed, by type and reason (invalid_data, store_error); answered with an error so the producer retries.', ['type', 'reason']);
+  const failures = metrics.counter(
+    'events_failed_total',
+    'Events that could not be processed, by type and reason (invalid_data, store_error); answered with an error so the producer retries.',
+    ['type', 'reason'],
+  );
   return {
     deliveries: (channel, outcome, count) => deliveries.inc({ channel, outcome }, count),
     eventFailed: (type, reason) => failures.inc({ type, reason }),

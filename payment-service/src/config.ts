@@ -27,7 +27,10 @@ export const configSchema = z
     ...baseConfig(e, 'payment-service', 'payments'),
     auth: verifierConfig(e),
     clientCredentials: clientCredentialsConfig(e),
-    peers: { 'transaction-service': e.TRANSACTION_SERVICE_URL, 'notification-service': e.NOTIFICATION_SERVICE_URL } as Record<string, string>,
+    peers: {
+      'transaction-service': e.TRANSACTION_SERVICE_URL,
+      'notification-service': e.NOTIFICATION_SERVICE_URL,
+    } as Record<string, string>,
     eventSubscribers: e.EVENT_SUBSCRIBERS,
     cardFingerprintSecret: e.CARD_FINGERPRINT_SECRET,
     peerTimeoutMs: e.PEER_TIMEOUT_MS,

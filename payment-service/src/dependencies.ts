@@ -34,9 +34,13 @@ export function createDependencies(
   const { config, db, logger, metrics } = infra;
   const discovery = new StaticDiscovery(config.peers);
   const tokens = clientCredentialsTokenSource({ ...config.clientCredentials, timeoutMs: config.peerTimeoutMs });
-  const peer = (target: string) => new PeerClient({ target, discovery, metrics, logger, tokens, timeoutMs: config.peerTimeoutMs });
+  const peer = (target: string) =>
+    new PeerClient({ target, discovery, metrics, logger, tokens, timeoutMs: config.peerTimeoutMs });
 
-  const paymentsByStatus = metrics.counter('payments_total', 'Payments entering each status, by method.', ['method', 'status']);
+  const paymentsByStatus = metrics.counter('payments_total', 'Payments entering each status, by method.', [
+    'method',
+    'status',
+  ]);
   const ledgerPeer = peer('transaction-service');
   const subscribers = config.eventSubscribers.map(peer);
   const relay = new OutboxRelay({ knex: db.knex, publisher: new HttpPushPublisher(subscribers), logger, metrics });

@@ -1,4 +1,11 @@
-import { exitOnStartupFailure, idempotencyPurgeJob, loadConfigOrExit, openInfrastructure, periodicJob, serve } from '@micropay/platform';
+import {
+  exitOnStartupFailure,
+  idempotencyPurgeJob,
+  loadConfigOrExit,
+  openInfrastructure,
+  periodicJob,
+  serve,
+} from '@micropay/platform';
 import { createApp } from './app';
 import { configSchema } from './config';
 import { migrations } from './data/migrations';
@@ -12,7 +19,12 @@ async function main(): Promise<void> {
   const { lifecycle, logger } = infra;
 
   deps.relay.start();
-  const settlement = periodicJob('ledger-settlement', config.settlementIntervalMs, () => deps.payments.settleAwaitingLedger(), logger);
+  const settlement = periodicJob(
+    'ledger-settlement',
+    config.settlementIntervalMs,
+    () => deps.payments.settleAwaitingLedger(),
+    logger,
+  );
   settlement.start();
   const purge = idempotencyPurgeJob(deps.idempotency, logger);
   purge.start();

@@ -9,4 +9,3 @@ const ulid = monotonicFactory();
 export function newId(prefix: string): string {
   return `${prefix}_${ulid()}`;
 }
-

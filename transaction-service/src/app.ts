@@ -15,9 +15,14 @@ export function createApp(deps: Dependencies) {
     openapi: {
       title: 'MicroPay transaction-service',
       version: '1.0.0',
-      description: 'A double-entry ledger: wallets and system accounts, transfers that move integer minor units atomically.',
+      description:
+        'A double-entry ledger: wallets and system accounts, transfers that move integer minor units atomically.',
     },
-    routes: [...accountRoutes(deps.ledger), ...transferRoutes(deps.ledger, deps.ledgerMetrics), ...ledgerRoutes(deps.ledger)],
+    routes: [
+      ...accountRoutes(deps.ledger),
+      ...transferRoutes(deps.ledger, deps.ledgerMetrics),
+      ...ledgerRoutes(deps.ledger),
+    ],
     verifier: deps.verifier,
     idempotency: deps.idempotency,
   });

@@ -1,4 +1,9 @@
-import { createTokenVerifier, IdempotencyStore, type ServiceInfrastructure, type TokenVerifier } from '@micropay/platform';
+import {
+  createTokenVerifier,
+  IdempotencyStore,
+  type ServiceInfrastructure,
+  type TokenVerifier,
+} from '@micropay/platform';
 import type { Config } from './config';
 import { LedgerRepository } from './data/ledger-repository';
 import { LedgerService } from './domain/ledger-service';

@@ -1,4 +1,10 @@
-import { exitOnStartupFailure, idempotencyPurgeJob, loadConfigOrExit, openInfrastructure, serve } from '@micropay/platform';
+import {
+  exitOnStartupFailure,
+  idempotencyPurgeJob,
+  loadConfigOrExit,
+  openInfrastructure,
+  serve,
+} from '@micropay/platform';
 import { createApp } from './app';
 import { configSchema } from './config';
 import { migrations } from './data/migrations';

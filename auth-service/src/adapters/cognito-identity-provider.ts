@@ -81,10 +81,14 @@ export class CognitoIdentityProvider implements IdentityProvider {
     );
     const sub = signUp.UserSub as string;
     if (this.options.autoConfirm) {
-      await this.call('admin', () => this.client.send(new AdminConfirmSignUpCommand({ UserPoolId: this.options.userPoolId, Username: sub })));
+      await this.call('admin', () =>
+        this.client.send(new AdminConfirmSignUpCommand({ UserPoolId: this.options.userPoolId, Username: sub })),
+      );
     }
     await this.call('admin', () =>
-      this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.options.userPoolId, Username: sub, GroupName: 'customer' })),
+      this.client.send(
+        new AdminAddUserToGroupCommand({ UserPoolId: this.options.userPoolId, Username: sub, GroupName: 'customer' }),
+      ),
     );
     return { id: sub, email, name: input.name ?? null, groups: ['customer'], createdAt: new Date() };
   }
@@ -93,7 +97,12 @@ export class CognitoIdentityProvider implements IdentityProvider {
     const email = normaliseEmail(input.email);
     await this.call('confirm', () =>
       this.client.send(
-        new ConfirmSignUpCommand({ ClientId: this.options.clientId, SecretHash: this.secretHash(email), Username: email, ConfirmationCode: input.code }),
+        new ConfirmSignUpCommand({
+          ClientId: this.options.clientId,
+          SecretHash: this.secretHash(email),
+          Username: email,
+          ConfirmationCode: input.code,
+        }),
       ),
     );
   }
@@ -104,35 +113,63 @@ export class CognitoIdentityProvider implements IdentityProvider {
     const secretHash = this.secretHash(email);
     if (secretHash) parameters.SECRET_HASH = secretHash;
     const result = await this.call('login', () =>
-      this.client.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: this.options.clientId, AuthParameters: parameters })),
+      this.client.send(
+        new InitiateAuthCommand({
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          ClientId: this.options.clientId,
+          AuthParameters: parameters,
+        }),
+      ),
     );
     if (!result.AuthenticationResult) throw challengeError(result.ChallengeName);
     const username = String(decodeJwt(result.AuthenticationResult.AccessToken ?? '').username ?? '');
-    return tokenSet(result.AuthenticationResult, `${REFRESH_PREFIX}.${Buffer.from(username).toString('base64url')}.${result.AuthenticationResult.RefreshToken}`);
+    return tokenSet(
+      result.AuthenticationResult,
+      `${REFRESH_PREFIX}.${Buffer.from(username).toString('base64url')}.${result.AuthenticationResult.RefreshToken}`,
+    );
   }
 
   async refresh(refreshToken: string): Promise<TokenSet> {
     const parsed = parseRefreshToken(refreshToken);
-    if (!parsed) throw authErrors.invalid_refresh_token.create('The refresh token is not valid; log in again.', { param: 'refresh_token' });
+    if (!parsed)
+      throw authErrors.invalid_refresh_token.create('The refresh token is not valid; log in again.', {
+        param: 'refresh_token',
+      });
     const parameters: Record<string, string> = { REFRESH_TOKEN: parsed.token };
     const secretHash = this.secretHash(parsed.username);
     if (secretHash) parameters.SECRET_HASH = secretHash;
     const result = await this.call('refresh', () =>
-      this.client.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: this.options.clientId, AuthParameters: parameters })),
+      this.client.send(
+        new InitiateAuthCommand({
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          ClientId: this.options.clientId,
+          AuthParameters: parameters,
+        }),
+      ),
     );
     if (!result.AuthenticationResult) throw challengeError(result.ChallengeName);
     // Cognito returns a new refresh token only when the app client rotates them; else the same one stays valid.
     const next = result.AuthenticationResult.RefreshToken;
-    return tokenSet(result.AuthenticationResult, next ? `${REFRESH_PREFIX}.${Buffer.from(parsed.username).toString('base64url')}.${next}` : refreshToken);
+    return tokenSet(
+      result.AuthenticationResult,
+      next ? `${REFRESH_PREFIX}.${Buffer.from(parsed.username).toString('base64url')}.${next}` : refreshToken,
+    );
   }
 
   /** With a refresh token: RevokeToken (that session only). Without: GlobalSignOut (every session of the user). */
   async logout(caller: SessionCaller, refreshToken?: string): Promise<void> {
     const parsed = refreshToken ? parseRefreshToken(refreshToken) : undefined;
-    if (refreshToken && !parsed) throw authErrors.invalid_refresh_token.create('The refresh token is not valid.', { param: 'refresh_token' });
+    if (refreshToken && !parsed)
+      throw authErrors.invalid_refresh_token.create('The refresh token is not valid.', { param: 'refresh_token' });
     if (parsed) {
       await this.call('session', () =>
-        this.client.send(new RevokeTokenCommand({ ClientId: this.options.clientId, ClientSecret: this.options.clientSecret, Token: parsed.token })),
+        this.client.send(
+          new RevokeTokenCommand({
+            ClientId: this.options.clientId,
+            ClientSecret: this.options.clientSecret,
+            Token: parsed.token,
+          }),
+        ),
       );
       return;
     }
@@ -141,7 +178,9 @@ export class CognitoIdentityProvider implements IdentityProvider {
 
   async me(caller: SessionCaller): Promise<User> {
     // GetUser with the access token: Cognito refuses tokens of a signed-out user, which a local JWT check cannot see.
-    const current = await this.call('session', () => this.client.send(new GetUserCommand({ AccessToken: caller.accessToken })));
+    const current = await this.call('session', () =>
+      this.client.send(new GetUserCommand({ AccessToken: caller.accessToken })),
+    );
     return this.adminUser(current.Username as string);
   }
 
@@ -149,17 +188,23 @@ export class CognitoIdentityProvider implements IdentityProvider {
     const pool = this.options.userPoolId;
     const current = await this.currentGroups(userId);
     for (const group of groups.filter((g) => !current.includes(g))) {
-      await this.call('admin', () => this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: userId, GroupName: group })));
+      await this.call('admin', () =>
+        this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: userId, GroupName: group })),
+      );
     }
     for (const group of current.filter((g) => !groups.includes(g))) {
-      await this.call('admin', () => this.client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool, Username: userId, GroupName: group })));
+      await this.call('admin', () =>
+        this.client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool, Username: userId, GroupName: group })),
+      );
     }
     return this.adminUser(userId);
   }
 
   private async adminUser(username: string): Promise<User> {
     const [user, groups] = await Promise.all([
-      this.call('admin', () => this.client.send(new AdminGetUserCommand({ UserPoolId: this.options.userPoolId, Username: username }))),
+      this.call('admin', () =>
+        this.client.send(new AdminGetUserCommand({ UserPoolId: this.options.userPoolId, Username: username })),
+      ),
       this.currentGroups(username),
     ]);
     const attribute = (name: string) => user.UserAttributes?.find((a) => a.Name === name)?.Value;
@@ -174,7 +219,9 @@ export class CognitoIdentityProvider implements IdentityProvider {
 
   private async currentGroups(username: string): Promise<string[]> {
     const result = await this.call('admin', () =>
-      this.client.send(new AdminListGroupsForUserCommand({ UserPoolId: this.options.userPoolId, Username: username, Limit: 60 })),
+      this.client.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: this.options.userPoolId, Username: username, Limit: 60 }),
+      ),
     );
     return (result.Groups ?? []).map((g) => g.GroupName as string).sort();
   }
@@ -182,7 +229,9 @@ export class CognitoIdentityProvider implements IdentityProvider {
   /** SECRET_HASH = Base64(HMAC-SHA256(client secret, username + client id)), only when the client has a secret. */
   private secretHash(username: string): string | undefined {
     if (!this.options.clientSecret) return undefined;
-    return createHmac('sha256', this.options.clientSecret).update(username + this.options.clientId).digest('base64');
+    return createHmac('sha256', this.options.clientSecret)
+      .update(username + this.options.clientId)
+      .digest('base64');
   }
 
   private async call<T>(operation: Operation, send: () => Promise<T>): Promise<T> {
@@ -199,7 +248,13 @@ function tokenSet(result: AuthenticationResultType, refreshToken: string): Token
   const claims = decodeJwt(access);
   // Cognito sends ExpiresIn; some emulators do not, so fall back to the token's own lifetime.
   const expiresIn = result.ExpiresIn ?? (claims.exp && claims.iat ? claims.exp - claims.iat : 3600);
-  return { access_token: access, id_token: result.IdToken as string, refresh_token: refreshToken, token_type: 'Bearer', expires_in: expiresIn };
+  return {
+    access_token: access,
+    id_token: result.IdToken as string,
+    refresh_token: refreshToken,
+    token_type: 'Bearer',
+    expires_in: expiresIn,
+  };
 }
 
 function parseRefreshToken(token: string): { username: string; token: string } | undefined {
@@ -209,7 +264,9 @@ function parseRefreshToken(token: string): { username: string; token: string } |
 }
 
 function challengeError(challenge: string | undefined): AppError {
-  return commonErrors.forbidden.create(`Cognito asked for the ${challenge ?? 'unknown'} challenge, which this API does not support.`);
+  return commonErrors.forbidden.create(
+    `Cognito asked for the ${challenge ?? 'unknown'} challenge, which this API does not support.`,
+  );
 }
 
 /** Cognito's exceptions (by name) → this API's error codes, depending on what was being done. */
@@ -220,14 +277,26 @@ export function mapCognitoError(error: unknown, operation: Operation): AppError 
   switch (name) {
     case 'UsernameExistsException':
     case 'AliasExistsException':
-      return authErrors.email_taken.create('An account with this email already exists.', { param: 'email', cause: error });
+      return authErrors.email_taken.create('An account with this email already exists.', {
+        param: 'email',
+        cause: error,
+      });
     case 'InvalidPasswordException':
-      return authErrors.weak_password.create(`Password rejected: ${message || 'it does not meet the user pool policy'}.`, { param: 'password', cause: error });
+      return authErrors.weak_password.create(
+        `Password rejected: ${message || 'it does not meet the user pool policy'}.`,
+        { param: 'password', cause: error },
+      );
     case 'UserNotConfirmedException':
-      return authErrors.user_not_confirmed.create('Confirm the account with the code that was sent before logging in.', { cause: error });
+      return authErrors.user_not_confirmed.create(
+        'Confirm the account with the code that was sent before logging in.',
+        { cause: error },
+      );
     case 'CodeMismatchException':
     case 'ExpiredCodeException':
-      return authErrors.invalid_confirmation_code.create('The confirmation code is wrong or has expired.', { param: 'code', cause: error });
+      return authErrors.invalid_confirmation_code.create('The confirmation code is wrong or has expired.', {
+        param: 'code',
+        cause: error,
+      });
     case 'TooManyRequestsException':
     case 'LimitExceededException':
     case 'TooManyFailedAttemptsException':
@@ -241,22 +310,39 @@ export function mapCognitoError(error: unknown, operation: Operation): AppError 
         // ConfirmSignUp answers NotAuthorized "… Current status is CONFIRMED" for a confirmed
         // account, and for a bad SECRET_HASH (our misconfiguration: 503 below). An unknown email
         // gets the wrong-code answer, so confirm cannot tell anyone who has an account.
-        if (/status is CONFIRMED/i.test(message)) return authErrors.already_confirmed.create('This account is already confirmed; log in.', { cause: error });
+        if (/status is CONFIRMED/i.test(message))
+          return authErrors.already_confirmed.create('This account is already confirmed; log in.', { cause: error });
         if (!/secret hash/i.test(message)) {
-          return authErrors.invalid_confirmation_code.create('The confirmation code is wrong or has expired.', { param: 'code', cause: error });
+          return authErrors.invalid_confirmation_code.create('The confirmation code is wrong or has expired.', {
+            param: 'code',
+            cause: error,
+          });
         }
         break;
       }
       if (operation === 'register' && name === 'NotAuthorizedException') {
-        return authErrors.registration_closed.create('Sign-up is turned off; ask an administrator for an account.', { cause: error });
+        return authErrors.registration_closed.create('Sign-up is turned off; ask an administrator for an account.', {
+          cause: error,
+        });
       }
-      if (operation === 'login') return authErrors.invalid_credentials.create('The email or password is incorrect.', { cause: error });
-      if (operation === 'refresh') return authErrors.invalid_refresh_token.create('The refresh token is not valid; log in again.', { param: 'refresh_token', cause: error });
-      if (operation === 'session') return commonErrors.invalid_token.create('The access token is no longer valid; log in again.', { cause: error });
-      if (name === 'UserNotFoundException') return authErrors.user_missing.create('No such user.', { param: 'id', cause: error });
+      if (operation === 'login')
+        return authErrors.invalid_credentials.create('The email or password is incorrect.', { cause: error });
+      if (operation === 'refresh')
+        return authErrors.invalid_refresh_token.create('The refresh token is not valid; log in again.', {
+          param: 'refresh_token',
+          cause: error,
+        });
+      if (operation === 'session')
+        return commonErrors.invalid_token.create('The access token is no longer valid; log in again.', {
+          cause: error,
+        });
+      if (name === 'UserNotFoundException')
+        return authErrors.user_missing.create('No such user.', { param: 'id', cause: error });
       break;
     case 'InvalidParameterException':
-      return commonErrors.parameter_invalid.create(`The identity provider refused a parameter: ${message}`, { cause: error });
+      return commonErrors.parameter_invalid.create(`The identity provider refused a parameter: ${message}`, {
+        cause: error,
+      });
   }
   return commonErrors.upstream_unavailable.create('The identity provider failed; retry later.', { cause: error });
 }

@@ -7,8 +7,10 @@ export class LoginAttemptRepository implements LoginAttemptStore {
   async begin(key: string, rules: AttemptRules): Promise<{ failures: number } | { lockedForSeconds: number }> {
     // The count this attempt makes, and the lock it sets when it reaches the limit, are written
     // by one statement; a key that is locked right now is left untouched and reported.
-    const failures = 'case when a.last_failure_at < now() - make_interval(secs => :window) then 1 else a.failures + 1 end';
-    const lockFor = (count: string) => `now() + make_interval(secs => (:schedule::int[])[least(${count} - :max + 1, cardinality(:schedule::int[]))])`;
+    const failures =
+      'case when a.last_failure_at < now() - make_interval(secs => :window) then 1 else a.failures + 1 end';
+    const lockFor = (count: string) =>
+      `now() + make_interval(secs => (:schedule::int[])[least(${count} - :max + 1, cardinality(:schedule::int[]))])`;
     const { rows } = await this.knex.raw<{ rows: { failures: number }[] }>(
       `insert into login_attempts as a (key, failures, last_failure_at, locked_until)
        values (:key, 1, now(), case when 1 >= :max then ${lockFor('1')} end)
@@ -23,7 +25,9 @@ export class LoginAttemptRepository implements LoginAttemptStore {
     if (rows[0]) return { failures: rows[0].failures };
     const locked = await this.knex('login_attempts')
       .where({ key })
-      .first<{ seconds: number } | undefined>(this.knex.raw('ceil(extract(epoch from locked_until - now()))::int as seconds'));
+      .first<{ seconds: number } | undefined>(
+        this.knex.raw('ceil(extract(epoch from locked_until - now()))::int as seconds'),
+      );
     return { lockedForSeconds: Math.max(1, locked?.seconds ?? 1) };
   }
 

@@ -5,9 +5,21 @@ import type { RefreshOutcome, SessionStore } from '../domain/sessions';
 export class SessionRepository implements SessionStore {
   constructor(private readonly knex: Knex) {}
 
-  async create(session: { id: string; userId: string; clientId: string; expiresAt: Date; refreshTokenId: string; refreshTokenHash: string }): Promise<void> {
+  async create(session: {
+    id: string;
+    userId: string;
+    clientId: string;
+    expiresAt: Date;
+    refreshTokenId: string;
+    refreshTokenHash: string;
+  }): Promise<void> {
     await this.knex.transaction(async (trx) => {
-      await trx('sessions').insert({ id: session.id, user_id: session.userId, client_id: session.clientId, expires_at: session.expiresAt });
+      await trx('sessions').insert({
+        id: session.id,
+        user_id: session.userId,
+        client_id: session.clientId,
+        expires_at: session.expiresAt,
+      });
       await trx('refresh_tokens').insert({
         id: session.refreshTokenId,
         token_hash: session.refreshTokenHash,
@@ -81,17 +93,34 @@ export class SessionRepository implements SessionStore {
    */
   async deleteEnded(limit: number): Promise<number> {
     return this.knex('sessions')
-      .whereIn('id', this.knex('sessions').select('id').where('expires_at', '<', this.knex.fn.now()).orderBy('expires_at').limit(limit))
+      .whereIn(
+        'id',
+        this.knex('sessions')
+          .select('id')
+          .where('expires_at', '<', this.knex.fn.now())
+          .orderBy('expires_at')
+          .limit(limit),
+      )
       .delete();
   }
 
   async isActive(sessionId: string): Promise<boolean> {
-    const row = await this.knex('sessions').where({ id: sessionId }).whereNull('revoked_at').where('expires_at', '>', this.knex.fn.now()).first('id');
+    const row = await this.knex('sessions')
+      .where({ id: sessionId })
+      .whereNull('revoked_at')
+      .where('expires_at', '>', this.knex.fn.now())
+      .first('id');
     return Boolean(row);
   }
 }
 
 async function revokeSession(trx: Knex.Transaction, sessionId: string, reason: string): Promise<void> {
-  await trx('sessions').where({ id: sessionId }).whereNull('revoked_at').update({ revoked_at: trx.fn.now(), revoked_reason: reason });
-  await trx('refresh_tokens').where({ family_id: sessionId }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
+  await trx('sessions')
+    .where({ id: sessionId })
+    .whereNull('revoked_at')
+    .update({ revoked_at: trx.fn.now(), revoked_reason: reason });
+  await trx('refresh_tokens')
+    .where({ family_id: sessionId })
+    .whereNull('revoked_at')
+    .update({ revoked_at: trx.fn.now() });
 }

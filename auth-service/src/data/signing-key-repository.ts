@@ -48,9 +48,16 @@ export class SigningKeyRepository {
    */
   async rotate(currentKid: string, next: { kid: string; privateJwk: JWK; publicJwk: JWK }): Promise<void> {
     await this.knex.transaction(async (trx) => {
-      const retired = await trx('signing_keys').where({ kid: currentKid }).whereNull('retired_at').update({ retired_at: trx.fn.now() });
+      const retired = await trx('signing_keys')
+        .where({ kid: currentKid })
+        .whereNull('retired_at')
+        .update({ retired_at: trx.fn.now() });
       if (retired === 0) return;
-      await trx('signing_keys').insert({ kid: next.kid, private_jwk: JSON.stringify(next.privateJwk), public_jwk: JSON.stringify(next.publicJwk) });
+      await trx('signing_keys').insert({
+        kid: next.kid,
+        private_jwk: JSON.stringify(next.privateJwk),
+        public_jwk: JSON.stringify(next.publicJwk),
+      });
     });
   }
 

@@ -22,9 +22,21 @@ export class UserRepository {
   constructor(private readonly knex: Knex) {}
 
   /** Inserts the user; returns undefined when the email is already registered. */
-  async insert(user: { id: string; email: string; passwordHash: string; name: string | null; groups: string[] }): Promise<User | undefined> {
+  async insert(user: {
+    id: string;
+    email: string;
+    passwordHash: string;
+    name: string | null;
+    groups: string[];
+  }): Promise<User | undefined> {
     const rows = await this.knex<UserRow>('users')
-      .insert({ id: user.id, email: user.email, password_hash: user.passwordHash, name: user.name, groups: user.groups })
+      .insert({
+        id: user.id,
+        email: user.email,
+        password_hash: user.passwordHash,
+        name: user.name,
+        groups: user.groups,
+      })
       .onConflict('email')
       .ignore()
       .returning('*');
@@ -42,7 +54,10 @@ export class UserRepository {
   }
 
   async setGroups(id: string, groups: string[]): Promise<User | undefined> {
-    const rows = await this.knex<UserRow>('users').where({ id }).update({ groups, updated_at: this.knex.fn.now() } as Partial<UserRow>).returning('*');
+    const rows = await this.knex<UserRow>('users')
+      .where({ id })
+      .update({ groups, updated_at: this.knex.fn.now() } as Partial<UserRow>)
+      .returning('*');
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 }

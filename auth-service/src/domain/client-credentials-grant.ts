@@ -33,7 +33,9 @@ export class ClientCredentialsGrant {
     const scopes = requestedScopes ?? client.scopes;
     const refused = scopes.filter((scope) => !client.scopes.includes(scope));
     if (refused.length) {
-      throw authErrors.invalid_scope.create(`Scope(s) not allowed for ${clientId}: ${refused.join(', ')}.`, { param: 'scope' });
+      throw authErrors.invalid_scope.create(`Scope(s) not allowed for ${clientId}: ${refused.join(', ')}.`, {
+        param: 'scope',
+      });
     }
     return this.tokens.clientToken(clientId, scopes);
   }

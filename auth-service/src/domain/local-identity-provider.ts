@@ -8,7 +8,13 @@ import { hashRefreshToken, newRefreshToken, type TokenIssuer, type TokenSet } fr
 import { normaliseEmail, type User } from './user';
 
 export interface UserStore {
-  insert(user: { id: string; email: string; passwordHash: string; name: string | null; groups: string[] }): Promise<User | undefined>;
+  insert(user: {
+    id: string;
+    email: string;
+    passwordHash: string;
+    name: string | null;
+    groups: string[];
+  }): Promise<User | undefined>;
   findByEmail(email: string): Promise<(User & { passwordHash: string }) | undefined>;
   findById(id: string): Promise<User | undefined>;
   setGroups(id: string, groups: string[]): Promise<User | undefined>;
@@ -25,7 +31,8 @@ export interface LocalIdentityProviderDeps {
   sessionTtlSeconds: number;
 }
 
-const invalidRefreshToken = () => authErrors.invalid_refresh_token.create('The refresh token is not valid; log in again.', { param: 'refresh_token' });
+const invalidRefreshToken = () =>
+  authErrors.invalid_refresh_token.create('The refresh token is not valid; log in again.', { param: 'refresh_token' });
 
 /** auth-service as its own issuer: users, argon2id hashes, sessions and refresh tokens in the `auth` schema. */
 export class LocalIdentityProvider implements IdentityProvider {
@@ -49,7 +56,9 @@ export class LocalIdentityProvider implements IdentityProvider {
   }
 
   async confirm(): Promise<void> {
-    throw authErrors.invalid_confirmation_code.create('Accounts of the local provider need no confirmation.', { param: 'code' });
+    throw authErrors.invalid_confirmation_code.create('Accounts of the local provider need no confirmation.', {
+      param: 'code',
+    });
   }
 
   async login(input: { email: string; password: string }): Promise<TokenSet> {
@@ -70,12 +79,19 @@ export class LocalIdentityProvider implements IdentityProvider {
       refreshTokenId: newId('rt'),
       refreshTokenHash: refresh.hash,
     });
-    return this.deps.tokens.userTokens(user, { originJti: sessionId, refreshToken: refresh.token, authTime: Math.floor(now.getTime() / 1000) });
+    return this.deps.tokens.userTokens(user, {
+      originJti: sessionId,
+      refreshToken: refresh.token,
+      authTime: Math.floor(now.getTime() / 1000),
+    });
   }
 
   async refresh(refreshToken: string): Promise<TokenSet> {
     const next = newRefreshToken();
-    const result = await this.deps.sessions.rotate(hashRefreshToken(refreshToken), { id: newId('rt'), tokenHash: next.hash });
+    const result = await this.deps.sessions.rotate(hashRefreshToken(refreshToken), {
+      id: newId('rt'),
+      tokenHash: next.hash,
+    });
     if (result.outcome !== 'rotated') throw invalidRefreshToken();
     const user = await this.deps.users.findById(result.session.userId);
     if (!user) throw invalidRefreshToken();

@@ -50,7 +50,11 @@ export class LoginLockout {
     private readonly policy: LockoutPolicy,
   ) {
     const lockSchedule = [];
-    for (let failures = policy.maxFailures; lockSchedule.at(-1) !== policy.maxLockSeconds && lockSchedule.length <= 31; failures += 1) {
+    for (
+      let failures = policy.maxFailures;
+      lockSchedule.at(-1) !== policy.maxLockSeconds && lockSchedule.length <= 31;
+      failures += 1
+    ) {
       lockSchedule.push(this.lockSeconds(failures));
     }
     this.rules = { maxFailures: policy.maxFailures, lockSchedule, windowSeconds: this.failureWindowSeconds };
@@ -91,5 +95,7 @@ export class LoginLockout {
 }
 
 function lockedError(seconds: number) {
-  return authErrors.login_locked.create('Too many failed logins; try again later.', { headers: { 'Retry-After': String(seconds) } });
+  return authErrors.login_locked.create('Too many failed logins; try again later.', {
+    headers: { 'Retry-After': String(seconds) },
+  });
 }

@@ -17,13 +17,15 @@ export class PasswordPolicy {
 
   /** Throws `weak_password` naming the rule the password breaks. */
   assertAllowed(password: string, email: string): void {
-    const fail = (rule: string) => authErrors.weak_password.create(`Password rejected: ${rule}.`, { param: 'password' });
+    const fail = (rule: string) =>
+      authErrors.weak_password.create(`Password rejected: ${rule}.`, { param: 'password' });
     const length = [...password].length;
     if (length < PASSWORD_MIN_LENGTH) throw fail(`it must be at least ${PASSWORD_MIN_LENGTH} characters`);
     if (length > PASSWORD_MAX_LENGTH) throw fail(`it must be at most ${PASSWORD_MAX_LENGTH} characters`);
     const folded = password.trim().toLowerCase();
     const normalisedEmail = email.trim().toLowerCase();
-    if (folded === normalisedEmail || folded === normalisedEmail.split('@')[0]) throw fail('it must not be your email address');
+    if (folded === normalisedEmail || folded === normalisedEmail.split('@')[0])
+      throw fail('it must not be your email address');
     if (this.common.has(folded)) throw fail('it is in a list of commonly used passwords');
   }
 }

@@ -17,7 +17,14 @@ export type RefreshOutcome =
 
 /** Login sessions: each is one refresh-token family with a lifetime fixed at login. */
 export interface SessionStore {
-  create(session: { id: string; userId: string; clientId: string; expiresAt: Date; refreshTokenId: string; refreshTokenHash: string }): Promise<void>;
+  create(session: {
+    id: string;
+    userId: string;
+    clientId: string;
+    expiresAt: Date;
+    refreshTokenId: string;
+    refreshTokenHash: string;
+  }): Promise<void>;
   rotate(tokenHash: string, next: { id: string; tokenHash: string }): Promise<RefreshOutcome>;
   revoke(sessionId: string, reason: 'logout' | 'refresh_token_reuse'): Promise<void>;
   isActive(sessionId: string): Promise<boolean>;

@@ -76,7 +76,8 @@ export class SigningKeys {
   /** The key that signs now: the active one, or during its first NEW_KEY_LEAD_SECONDS the one it replaced. */
   async active(): Promise<ActiveKey> {
     const now = this.now();
-    if (this.cached && now - this.cached.loadedAt < this.cacheMs && !this.due(this.cached.createdAt, now)) return this.cached.key;
+    if (this.cached && now - this.cached.loadedAt < this.cacheMs && !this.due(this.cached.createdAt, now))
+      return this.cached.key;
     let stored = await this.store.active();
     if (!stored) {
       await this.store.insertActive(await newKey());

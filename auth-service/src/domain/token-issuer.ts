@@ -23,8 +23,23 @@ export const USER_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
 
 /** Every claim this issuer can put in an access, id or client token (published in the discovery document). */
 export const ISSUED_CLAIMS = [
-  'iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'auth_time', 'token_use', 'client_id', 'scope', 'username',
-  'origin_jti', 'cognito:groups', 'cognito:username', 'email', 'email_verified', 'name',
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'jti',
+  'auth_time',
+  'token_use',
+  'client_id',
+  'scope',
+  'username',
+  'origin_jti',
+  'cognito:groups',
+  'cognito:username',
+  'email',
+  'email_verified',
+  'name',
 ] as const;
 
 /**
@@ -37,23 +52,49 @@ export class TokenIssuer {
     private readonly options: TokenIssuerOptions,
   ) {}
 
-  async userTokens(user: User, session: { originJti: string; refreshToken: string; authTime: number }): Promise<TokenSet> {
+  async userTokens(
+    user: User,
+    session: { originJti: string; refreshToken: string; authTime: number },
+  ): Promise<TokenSet> {
     const ttl = this.options.accessTokenTtlSeconds;
     const common = { 'cognito:groups': user.groups, auth_time: session.authTime, origin_jti: session.originJti };
     const access = await this.sign(
-      { ...common, token_use: 'access', client_id: this.options.appClientId, username: user.id, scope: USER_TOKEN_SCOPE },
+      {
+        ...common,
+        token_use: 'access',
+        client_id: this.options.appClientId,
+        username: user.id,
+        scope: USER_TOKEN_SCOPE,
+      },
       user.id,
       ttl,
     );
     const id = await this.sign(
-      { ...common, token_use: 'id', aud: this.options.appClientId, email: user.email, email_verified: false, 'cognito:username': user.id, name: user.name ?? undefined },
+      {
+        ...common,
+        token_use: 'id',
+        aud: this.options.appClientId,
+        email: user.email,
+        email_verified: false,
+        'cognito:username': user.id,
+        name: user.name ?? undefined,
+      },
       user.id,
       ttl,
     );
-    return { access_token: access, id_token: id, refresh_token: session.refreshToken, token_type: 'Bearer', expires_in: ttl };
+    return {
+      access_token: access,
+      id_token: id,
+      refresh_token: session.refreshToken,
+      token_type: 'Bearer',
+      expires_in: ttl,
+    };
   }
 
-  async clientToken(clientId: string, scopes: string[]): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
+  async clientToken(
+    clientId: string,
+    scopes: string[],
+  ): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
     const ttl = this.options.clientTokenTtlSeconds;
     const token = await this.sign({ token_use: 'access', client_id: clientId, scope: scopes.join(' ') }, clientId, ttl);
     return { access_token: token, token_type: 'Bearer', expires_in: ttl };

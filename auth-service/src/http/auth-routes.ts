@@ -4,7 +4,17 @@ import { authErrors } from '../domain/errors';
 import type { IdentityProvider, SessionCaller } from '../domain/identity-provider';
 import type { LoginLockout } from '../domain/login-lockout';
 import { publicUser } from '../domain/user';
-import { ConfirmBody, GroupsBody, LoginBody, LogoutBody, RefreshBody, RegisterBody, TokenSet, User, UserIdParams } from './schemas';
+import {
+  ConfirmBody,
+  GroupsBody,
+  LoginBody,
+  LogoutBody,
+  RefreshBody,
+  RegisterBody,
+  TokenSet,
+  User,
+  UserIdParams,
+} from './schemas';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
@@ -17,7 +27,10 @@ const sessionCaller = (caller: Caller, req: Request): SessionCaller => ({
 
 export function authRoutes(identity: IdentityProvider, lockout: LoginLockout) {
   // Every route here sits behind the per-IP limiter on /v1/auth (rate-limit.ts), so each can answer 429.
-  return routes(identity, lockout).map((route) => ({ ...route, errors: [...(route.errors ?? []), commonErrors.rate_limited] }));
+  return routes(identity, lockout).map((route) => ({
+    ...route,
+    errors: [...(route.errors ?? []), commonErrors.rate_limited],
+  }));
 }
 
 function routes(identity: IdentityProvider, lockout: LoginLockout) {
@@ -27,7 +40,8 @@ function routes(identity: IdentityProvider, lockout: LoginLockout) {
       path: '/v1/auth/register',
       operationId: 'register',
       summary: 'Create a user account',
-      description: 'In Cognito mode the account may need confirming with the emailed code (POST /v1/auth/confirm) before login.',
+      description:
+        'In Cognito mode the account may need confirming with the emailed code (POST /v1/auth/confirm) before login.',
       tags: ['auth'],
       auth: auth.public(),
       request: { body: RegisterBody },
@@ -58,13 +72,19 @@ function routes(identity: IdentityProvider, lockout: LoginLockout) {
       path: '/v1/auth/login',
       operationId: 'login',
       summary: 'Exchange email and password for tokens',
-      description: 'After LOGIN_MAX_FAILURES failed attempts the email is locked for a period that doubles with each further failure (429 login_locked, Retry-After).',
+      description:
+        'After LOGIN_MAX_FAILURES failed attempts the email is locked for a period that doubles with each further failure (429 login_locked, Retry-After).',
       tags: ['auth'],
       auth: auth.public(),
       request: { body: LoginBody },
       responses: { 200: { description: 'Access, id and refresh tokens.', schema: TokenSet } },
       // forbidden: Cognito asked for a challenge (MFA, new password) this API does not support.
-      errors: [authErrors.invalid_credentials, authErrors.login_locked, authErrors.user_not_confirmed, commonErrors.forbidden],
+      errors: [
+        authErrors.invalid_credentials,
+        authErrors.login_locked,
+        authErrors.user_not_confirmed,
+        commonErrors.forbidden,
+      ],
       async handler({ body }) {
         const tokens = await lockout.guard(body.email, () => identity.login(body));
         return { status: 200, body: tokens, headers: NO_STORE };

@@ -35,12 +35,15 @@ export function oauthRoutes(grant: ClientCredentialsGrant) {
       errors: [authErrors.invalid_client, authErrors.unsupported_grant_type, authErrors.invalid_scope],
       async handler({ body, req }) {
         if (body.grant_type !== 'client_credentials') {
-          throw authErrors.unsupported_grant_type.create(`grant_type ${body.grant_type} is not supported here.`, { param: 'grant_type' });
+          throw authErrors.unsupported_grant_type.create(`grant_type ${body.grant_type} is not supported here.`, {
+            param: 'grant_type',
+          });
         }
         const basic = basicCredentials(req);
         const id = basic?.id ?? body.client_id;
         const secret = basic?.secret ?? body.client_secret;
-        if (!id || !secret) throw authErrors.invalid_client.create('Send client credentials with HTTP Basic authentication.');
+        if (!id || !secret)
+          throw authErrors.invalid_client.create('Send client credentials with HTTP Basic authentication.');
         const scopes = body.scope?.split(' ').filter(Boolean);
         const token = await grant.issue(id, secret, scopes);
         return { status: 200, body: token, headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' } };

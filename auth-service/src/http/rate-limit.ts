@@ -16,7 +16,8 @@ export function authRateLimit(options: { max: number; windowSeconds: number }): 
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       // Retry-After is set by the limiter before this runs; the error middleware writes the body.
-      handler: (_req, _res, next) => next(commonErrors.rate_limited.create('Too many requests to /v1/auth; retry after the Retry-After delay.')),
+      handler: (_req, _res, next) =>
+        next(commonErrors.rate_limited.create('Too many requests to /v1/auth; retry after the Retry-After delay.')),
     }),
   );
   return { path: '/v1/auth', router };

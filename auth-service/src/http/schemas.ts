@@ -9,7 +9,9 @@ export const RegisterBody = z
       .trim()
       .pipe(z.email({ error: 'must be a valid email address' }).max(254))
       .meta({ example: 'ana@example.com' }),
-    password: z.string().meta({ description: 'At least 8 characters, not the email.', example: 'correct horse battery staple' }),
+    password: z
+      .string()
+      .meta({ description: 'At least 8 characters, not the email.', example: 'correct horse battery staple' }),
     name: z.string().trim().min(1).max(200).optional().meta({ example: 'Ana Souza' }),
   })
   .meta({ id: 'RegisterRequest' });
@@ -24,27 +26,35 @@ export const LoginBody = z
 export const ConfirmBody = z
   .strictObject({
     email: z.string().min(1).max(254).meta({ example: 'ana@example.com' }),
-    code: z.string().regex(/^\S{1,32}$/, 'must be the code that was sent').meta({ example: '123456' }),
+    code: z
+      .string()
+      .regex(/^\S{1,32}$/, 'must be the code that was sent')
+      .meta({ example: '123456' }),
   })
   .meta({ id: 'ConfirmRequest' });
 
 export const RefreshBody = z
-  .strictObject({ refresh_token: z.string().min(1).max(4096).meta({ description: 'The refresh token from the last login or refresh.' }) })
-  .meta({ id: 'RefreshRequest' });
-
-export const LogoutBody = z
   .strictObject({
     refresh_token: z
       .string()
       .min(1)
       .max(4096)
-      .optional()
-      .meta({ description: 'Cognito mode: revoke this refresh token only (RevokeToken) instead of signing out everywhere.' }),
+      .meta({ description: 'The refresh token from the last login or refresh.' }),
+  })
+  .meta({ id: 'RefreshRequest' });
+
+export const LogoutBody = z
+  .strictObject({
+    refresh_token: z.string().min(1).max(4096).optional().meta({
+      description: 'Cognito mode: revoke this refresh token only (RevokeToken) instead of signing out everywhere.',
+    }),
   })
   .optional()
   .meta({ id: 'LogoutRequest' });
 
-export const UserIdParams = z.strictObject({ id: z.string().min(1).max(128).meta({ example: 'usr_01JD3M5Q8Z6Y7X2W1V0T9S8R7Q' }) });
+export const UserIdParams = z.strictObject({
+  id: z.string().min(1).max(128).meta({ example: 'usr_01JD3M5Q8Z6Y7X2W1V0T9S8R7Q' }),
+});
 
 export const GroupsBody = z
   .strictObject({
@@ -52,7 +62,10 @@ export const GroupsBody = z
       .array(z.enum(GROUPS))
       .max(GROUPS.length)
       .refine((groups) => new Set(groups).size === groups.length, 'must not repeat a group')
-      .meta({ description: 'The complete set of groups the user belongs to afterwards.', example: ['customer', 'merchant'] }),
+      .meta({
+        description: 'The complete set of groups the user belongs to afterwards.',
+        example: ['customer', 'merchant'],
+      }),
   })
   .meta({ id: 'SetGroupsRequest' });
 
@@ -79,7 +92,11 @@ export const TokenSet = z
 
 export const ClientTokenBody = z.strictObject({
   grant_type: z.string().meta({ example: 'client_credentials' }),
-  scope: z.string().max(1000).optional().meta({ description: 'Space-separated scopes; defaults to all the client may have.' }),
+  scope: z
+    .string()
+    .max(1000)
+    .optional()
+    .meta({ description: 'Space-separated scopes; defaults to all the client may have.' }),
   client_id: z.string().max(128).optional().meta({ description: 'Only with client_secret_post; prefer HTTP Basic.' }),
   client_secret: z.string().max(512).optional(),
 });

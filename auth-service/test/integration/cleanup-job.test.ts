@@ -23,16 +23,25 @@ describe('auth-service cleanup of ended sessions and stale login attempts', () =
   const ago = (ms: number) => new Date(Date.now() - ms);
   const refreshTokens = (sessionId: string) => app.db.knex('refresh_tokens').where({ family_id: sessionId });
   async function failedLogin(email: string) {
-    expect((await call(app.url, 'POST', '/v1/auth/login', { body: { email, password: 'not the password' } })).status).to.equal(401);
+    expect(
+      (await call(app.url, 'POST', '/v1/auth/login', { body: { email, password: 'not the password' } })).status,
+    ).to.equal(401);
   }
 
   it('deletes sessions past their lifetime with their refresh tokens, and keeps live and merely revoked ones', async () => {
     const ended = await registerAndLogin(app.url);
     const live = await registerAndLogin(app.url);
     const loggedOut = await registerAndLogin(app.url);
-    expect((await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: ended.tokens.refresh_token } })).status).to.equal(200);
-    expect((await call(app.url, 'POST', '/v1/auth/logout', { token: loggedOut.tokens.access_token })).status).to.equal(204);
-    await app.db.knex('sessions').where({ id: sessionOf(ended.tokens) }).update({ expires_at: ago(1000) });
+    expect(
+      (await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: ended.tokens.refresh_token } })).status,
+    ).to.equal(200);
+    expect((await call(app.url, 'POST', '/v1/auth/logout', { token: loggedOut.tokens.access_token })).status).to.equal(
+      204,
+    );
+    await app.db
+      .knex('sessions')
+      .where({ id: sessionOf(ended.tokens) })
+      .update({ expires_at: ago(1000) });
     expect(await refreshTokens(sessionOf(ended.tokens))).to.have.length(2);
 
     const removed = await cleanUpOnce(app.deps);
@@ -41,29 +50,51 @@ describe('auth-service cleanup of ended sessions and stale login attempts', () =
     expect(await app.db.knex('sessions').where({ id: sessionOf(ended.tokens) })).to.have.length(0);
     expect(await refreshTokens(sessionOf(ended.tokens))).to.have.length(0);
     // Still there: the live session works, and the logout stays on record until the session's lifetime is over.
-    expect((await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: live.tokens.refresh_token } })).status).to.equal(200);
-    expect((await app.db.knex('sessions').where({ id: sessionOf(loggedOut.tokens) }).first()).revoked_reason).to.equal('logout');
+    expect(
+      (await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: live.tokens.refresh_token } })).status,
+    ).to.equal(200);
+    expect(
+      (
+        await app.db
+          .knex('sessions')
+          .where({ id: sessionOf(loggedOut.tokens) })
+          .first()
+      ).revoked_reason,
+    ).to.equal('logout');
     // The deleted session's refresh token is refused exactly as before.
-    expect((await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: ended.tokens.refresh_token } })).status).to.equal(401);
+    expect(
+      (await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: ended.tokens.refresh_token } })).status,
+    ).to.equal(401);
   });
 
   it('forgets failed-login counts no longer in the lockout window, but never a current lock or a recent count', async () => {
     const [stale, recent, locked] = [uniqueEmail('stale'), uniqueEmail('recent'), uniqueEmail('locked')];
     for (const email of [stale, recent, locked]) await failedLogin(email);
-    await app.db.knex('login_attempts').where({ key: emailKey(stale) }).update({ last_failure_at: ago(HOUR) });
-    await app.db.knex('login_attempts').where({ key: emailKey(locked) }).update({ last_failure_at: ago(HOUR), locked_until: new Date(Date.now() + HOUR) });
+    await app.db
+      .knex('login_attempts')
+      .where({ key: emailKey(stale) })
+      .update({ last_failure_at: ago(HOUR) });
+    await app.db
+      .knex('login_attempts')
+      .where({ key: emailKey(locked) })
+      .update({ last_failure_at: ago(HOUR), locked_until: new Date(Date.now() + HOUR) });
 
     const removed = await cleanUpOnce(app.deps);
 
     expect(removed.loginAttempts).to.be.at.least(1);
-    const left = (await app.db.knex('login_attempts').whereIn('key', [stale, recent, locked].map(emailKey)).select('key')).map((r) => r.key);
+    const left = (
+      await app.db.knex('login_attempts').whereIn('key', [stale, recent, locked].map(emailKey)).select('key')
+    ).map((r) => r.key);
     expect(left).to.have.members([emailKey(recent), emailKey(locked)]);
   });
 
   it('runs periodically, a batch at a time, until nothing is left', async () => {
     const users = await Promise.all([0, 1, 2].map(() => registerAndLogin(app.url)));
     const ids = users.map((u) => sessionOf(u.tokens));
-    await app.db.knex('sessions').whereIn('id', ids).update({ expires_at: ago(1000) });
+    await app.db
+      .knex('sessions')
+      .whereIn('id', ids)
+      .update({ expires_at: ago(1000) });
     const job = authCleanupJob(app.deps, 50, 1);
     job.start();
     try {

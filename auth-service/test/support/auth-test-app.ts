@@ -6,9 +6,17 @@ import { migrations } from '../../src/data/migrations';
 import { createDependencies, type Dependencies, type DependencyOverrides } from '../../src/dependencies';
 
 export const TEST_ISSUER = 'http://auth.test';
-export const PAYMENT_CLIENT = { client_id: 'payment-service', client_secret: 'p'.repeat(40), scopes: ['ledger:write', 'ledger:read', 'events:publish'] };
+export const PAYMENT_CLIENT = {
+  client_id: 'payment-service',
+  client_secret: 'p'.repeat(40),
+  scopes: ['ledger:write', 'ledger:read', 'events:publish'],
+};
 
-export const EVENTS_CLIENT = { client_id: 'notification-service', client_secret: 'n'.repeat(40), scopes: ['events:publish'] };
+export const EVENTS_CLIENT = {
+  client_id: 'notification-service',
+  client_secret: 'n'.repeat(40),
+  scopes: ['events:publish'],
+};
 
 export interface AuthTestApp {
   url: string;
@@ -20,7 +28,10 @@ export interface AuthTestApp {
 }
 
 /** auth-service as it runs in production, on a test database, served on a free port. */
-export async function startAuthTestApp(env: Record<string, string> = {}, overrides: DependencyOverrides = {}): Promise<AuthTestApp> {
+export async function startAuthTestApp(
+  env: Record<string, string> = {},
+  overrides: DependencyOverrides = {},
+): Promise<AuthTestApp> {
   const config = loadConfig(configSchema, {
     AUTH_ISSUER: TEST_ISSUER,
     OAUTH_CLIENTS: JSON.stringify([PAYMENT_CLIENT, EVENTS_CLIENT]),
@@ -49,10 +60,16 @@ export async function registerAndLogin(url: string, options: { password?: string
   const email = uniqueEmail(options.label);
   const password = options.password ?? 'correct horse battery';
   const registered = await call(url, 'POST', '/v1/auth/register', { body: { email, password } });
-  if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${JSON.stringify(registered.body)}`);
+  if (registered.status !== 201)
+    throw new Error(`register answered ${registered.status}: ${JSON.stringify(registered.body)}`);
   const login = await call(url, 'POST', '/v1/auth/login', { body: { email, password } });
   if (login.status !== 200) throw new Error(`login answered ${login.status}: ${JSON.stringify(login.body)}`);
-  return { userId: registered.body.id as string, email, password, tokens: login.body as { access_token: string; id_token: string; refresh_token: string } };
+  return {
+    userId: registered.body.id as string,
+    email,
+    password,
+    tokens: login.body as { access_token: string; id_token: string; refresh_token: string },
+  };
 }
 
 let counter = 0;

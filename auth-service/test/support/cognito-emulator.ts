@@ -67,9 +67,17 @@ export class CognitoEmulator {
 
     const holder: { emulator?: CognitoEmulator } = {};
     const proxy = await listen((req, res) => void holder.emulator!.handle(req, res));
-    const admin = new CognitoIdentityProviderClient({ region: EMULATOR_REGION, endpoint: emulatorUrl, credentials: EMULATOR_CREDENTIALS });
+    const admin = new CognitoIdentityProviderClient({
+      region: EMULATOR_REGION,
+      endpoint: emulatorUrl,
+      credentials: EMULATOR_CREDENTIALS,
+    });
     const pool = await admin.send(
-      new CreateUserPoolCommand({ PoolName: 'micropay-test', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] }),
+      new CreateUserPoolCommand({
+        PoolName: 'micropay-test',
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+      }),
     );
     const userPoolId = pool.UserPool!.Id!;
     for (const group of ['customer', 'merchant', 'admin']) {
@@ -81,7 +89,11 @@ export class CognitoEmulator {
 
   async createAppClient(options: { secret: boolean }): Promise<{ clientId: string; clientSecret?: string }> {
     const result = await this.admin.send(
-      new CreateUserPoolClientCommand({ UserPoolId: this.userPoolId, ClientName: `app-${Date.now()}`, GenerateSecret: options.secret }),
+      new CreateUserPoolClientCommand({
+        UserPoolId: this.userPoolId,
+        ClientName: `app-${Date.now()}`,
+        GenerateSecret: options.secret,
+      }),
     );
     const client = { clientId: result.UserPoolClient!.ClientId!, clientSecret: result.UserPoolClient!.ClientSecret };
     if (client.clientSecret) this.secrets.set(client.clientId, client.clientSecret);
@@ -91,7 +103,10 @@ export class CognitoEmulator {
   /** The code the emulator would have emailed, read from its state file. */
   async confirmationCode(email: string): Promise<string> {
     const db = JSON.parse(await fs.readFile(path.join(this.cwd, '.cognito', 'db', `${this.userPoolId}.json`), 'utf8'));
-    const users = Object.values(db.Users ?? {}) as { Attributes: { Name: string; Value: string }[]; ConfirmationCode?: string }[];
+    const users = Object.values(db.Users ?? {}) as {
+      Attributes: { Name: string; Value: string }[];
+      ConfirmationCode?: string;
+    }[];
     const user = users.find((u) => u.Attributes.some((a) => a.Name === 'email' && a.Value === email));
     if (!user?.ConfirmationCode) throw new Error(`no confirmation code for ${email}`);
     return user.ConfirmationCode;
@@ -117,7 +132,10 @@ export class CognitoEmulator {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
-    const target = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    const target =
+      String(req.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '';
     const body = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, any>) : {};
     const fail = (type: string, message: string) => {
       res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
@@ -131,29 +149,44 @@ export class CognitoEmulator {
       res.end('{}');
       return;
     }
-    if (target === 'GetUser' && this.isSignedOut(body.AccessToken, 'sub')) return fail('NotAuthorizedException', 'Access Token has been revoked');
+    if (target === 'GetUser' && this.isSignedOut(body.AccessToken, 'sub'))
+      return fail('NotAuthorizedException', 'Access Token has been revoked');
     if (target === 'InitiateAuth') {
       const secret = this.secrets.get(body.ClientId);
       if (secret) {
-        const username = body.AuthFlow === 'REFRESH_TOKEN_AUTH' ? String(decodeJwt(body.AuthParameters.REFRESH_TOKEN)['cognito:username']) : body.AuthParameters.USERNAME;
-        const expected = createHmac('sha256', secret).update(username + body.ClientId).digest('base64');
-        if (body.AuthParameters?.SECRET_HASH !== expected) return fail('NotAuthorizedException', `Unable to verify secret hash for client ${body.ClientId}`);
+        const username =
+          body.AuthFlow === 'REFRESH_TOKEN_AUTH'
+            ? String(decodeJwt(body.AuthParameters.REFRESH_TOKEN)['cognito:username'])
+            : body.AuthParameters.USERNAME;
+        const expected = createHmac('sha256', secret)
+          .update(username + body.ClientId)
+          .digest('base64');
+        if (body.AuthParameters?.SECRET_HASH !== expected)
+          return fail('NotAuthorizedException', `Unable to verify secret hash for client ${body.ClientId}`);
       }
-      if (body.AuthFlow === 'REFRESH_TOKEN_AUTH' && this.isSignedOut(body.AuthParameters.REFRESH_TOKEN, 'cognito:username')) {
+      if (
+        body.AuthFlow === 'REFRESH_TOKEN_AUTH' &&
+        this.isSignedOut(body.AuthParameters.REFRESH_TOKEN, 'cognito:username')
+      ) {
         return fail('NotAuthorizedException', 'Refresh Token has been revoked');
       }
     }
 
     const upstream = await fetch(`${this.emulatorUrl}${req.url}`, {
       method: req.method,
-      headers: { 'content-type': String(req.headers['content-type'] ?? ''), 'x-amz-target': String(req.headers['x-amz-target'] ?? '') },
+      headers: {
+        'content-type': String(req.headers['content-type'] ?? ''),
+        'x-amz-target': String(req.headers['x-amz-target'] ?? ''),
+      },
       body: raw.length ? raw : undefined,
     });
     const text = await upstream.text();
     if (target === 'InitiateAuth' && upstream.status === 400 && text.includes('InvalidPasswordException')) {
       return fail('NotAuthorizedException', 'Incorrect username or password.');
     }
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/x-amz-json-1.1' });
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/x-amz-json-1.1',
+    });
     res.end(text);
   }
 

@@ -25,13 +25,23 @@ describe('auth-service config', () => {
       'COGNITO_USER_POOL_ID',
       'COGNITO_CLIENT_ID',
     ]);
-    expect(problemsOf({ AUTH_PROVIDER: 'cognito', COGNITO_REGION: 'eu-west-1', COGNITO_CLIENT_ID: 'abc', COGNITO_USER_POOL_ID: 'nope' })).to.deep.equal([
-      'COGNITO_USER_POOL_ID',
-    ]);
+    expect(
+      problemsOf({
+        AUTH_PROVIDER: 'cognito',
+        COGNITO_REGION: 'eu-west-1',
+        COGNITO_CLIENT_ID: 'abc',
+        COGNITO_USER_POOL_ID: 'nope',
+      }),
+    ).to.deep.equal(['COGNITO_USER_POOL_ID']);
   });
 
   it('derives the Cognito issuer from region and pool', () => {
-    const config = loadConfig(configSchema, { AUTH_PROVIDER: 'cognito', COGNITO_REGION: 'eu-west-1', COGNITO_USER_POOL_ID: 'eu-west-1_AbC123', COGNITO_CLIENT_ID: 'abc' });
+    const config = loadConfig(configSchema, {
+      AUTH_PROVIDER: 'cognito',
+      COGNITO_REGION: 'eu-west-1',
+      COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
+      COGNITO_CLIENT_ID: 'abc',
+    });
     expect(config.cognito?.issuer).to.equal('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123');
   });
 });

@@ -57,7 +57,8 @@ export async function helm(args: string[]): Promise<HelmResult> {
 
 export async function helmOk(args: string[]): Promise<string> {
   const result = await helm(args);
-  if (result.code !== 0) throw new Error(`helm ${args.join(' ')} failed (${result.code}):\n${result.stderr}${result.stdout}`);
+  if (result.code !== 0)
+    throw new Error(`helm ${args.join(' ')} failed (${result.code}):\n${result.stderr}${result.stdout}`);
   return result.stdout;
 }
 

@@ -15,7 +15,12 @@ import ts from 'typescript';
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   [key: string]: unknown;
 }
 
@@ -25,7 +30,8 @@ interface ModelSource {
 }
 
 function modelSource(apiVersion: string, kind: string): ModelSource {
-  if (apiVersion === 'monitoring.coreos.com/v1') return { module: `@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/${kind}` };
+  if (apiVersion === 'monitoring.coreos.com/v1')
+    return { module: `@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/${kind}` };
   // Core kinds (apiVersion "v1") live under kubernetes-models/v1, the others under <group>/<version>.
   return { module: `kubernetes-models/${apiVersion}/${kind}` };
 }
@@ -71,7 +77,8 @@ export class StrictChecker {
       const file = declarationFile(k.apiVersion, k.kind);
       const source = this.program.getSourceFile(file);
       const moduleSymbol = source && this.checker.getSymbolAtLocation(source);
-      const exported = moduleSymbol && this.checker.getExportsOfModule(moduleSymbol).find((s) => s.name === `I${k.kind}`);
+      const exported =
+        moduleSymbol && this.checker.getExportsOfModule(moduleSymbol).find((s) => s.name === `I${k.kind}`);
       if (!exported) throw new Error(`no interface I${k.kind} in ${path.basename(file)}`);
       this.roots.set(`${k.apiVersion}/${k.kind}`, this.checker.getDeclaredTypeOfSymbol(exported));
     }

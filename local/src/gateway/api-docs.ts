@@ -58,7 +58,10 @@ export function apiDocsRouter(upstreams: Record<string, string>): Router {
         headers: { 'Retry-After': '1' },
       });
     }
-    res.json({ ...doc, servers: [{ url: `${req.protocol}://${req.get('host')}`, description: 'MicroPay local gateway' }] });
+    res.json({
+      ...doc,
+      servers: [{ url: `${req.protocol}://${req.get('host')}`, description: 'MicroPay local gateway' }],
+    });
   });
   return router;
 }

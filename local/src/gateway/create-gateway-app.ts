@@ -86,7 +86,11 @@ export function createGatewayApp(deps: GatewayDeps) {
       const down = results.filter(Boolean);
       if (down.length) throw new Error(`not ready: ${down.join(', ')}`);
     },
-    openapi: { title: 'MicroPay local gateway', version: '1.0.0', description: 'See /docs for the services behind it.' },
+    openapi: {
+      title: 'MicroPay local gateway',
+      version: '1.0.0',
+      description: 'See /docs for the services behind it.',
+    },
     routes: [],
     rawRouters: [{ path: '/', router: proxy }],
   });

@@ -1,4 +1,12 @@
-import { createLogger, createTokenVerifier, exitOnStartupFailure, Lifecycle, loadConfigOrExit, Metrics, runService } from '@micropay/platform';
+import {
+  createLogger,
+  createTokenVerifier,
+  exitOnStartupFailure,
+  Lifecycle,
+  loadConfigOrExit,
+  Metrics,
+  runService,
+} from '@micropay/platform';
 import { gatewayConfigSchema } from './config';
 import { createGatewayApp } from './create-gateway-app';
 
@@ -13,7 +21,14 @@ async function main(): Promise<void> {
     metrics: new Metrics('local-gateway'),
     lifecycle,
   });
-  await runService({ app, ...config.http, logger, lifecycle, shutdownTimeoutMs: config.shutdownTimeoutMs, handleSignals: true });
+  await runService({
+    app,
+    ...config.http,
+    logger,
+    lifecycle,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    handleSignals: true,
+  });
 }
 
 main().catch(exitOnStartupFailure('local-gateway'));

@@ -11,7 +11,11 @@ export interface GatewayRoute {
 }
 
 export const GATEWAY_ROUTES: GatewayRoute[] = [
-  { prefix: '/v1/auth', service: 'auth-service', public: ['/v1/auth/register', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/confirm'] },
+  {
+    prefix: '/v1/auth',
+    service: 'auth-service',
+    public: ['/v1/auth/register', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/confirm'],
+  },
   { prefix: '/.well-known', service: 'auth-service', public: true },
   { prefix: '/oauth2/token', service: 'auth-service', public: true },
   { prefix: '/v1/accounts', service: 'transaction-service', public: [] },

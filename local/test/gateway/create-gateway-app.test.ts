@@ -34,7 +34,8 @@ describe('local gateway', () => {
 
   before(async () => {
     issuer = await TestIssuer.start();
-    for (const name of ['auth-service', 'transaction-service', 'payment-service', 'notification-service']) upstreams[name] = await echoService(name);
+    for (const name of ['auth-service', 'transaction-service', 'payment-service', 'notification-service'])
+      upstreams[name] = await echoService(name);
     const app = createGatewayApp({
       upstreams: Object.fromEntries(Object.entries(upstreams).map(([name, s]) => [name, s.url])),
       verifier: issuer.verifier(),
@@ -52,14 +53,21 @@ describe('local gateway', () => {
 
   it('forwards public routes without a token, with the body byte for byte', async () => {
     const raw = '{ "email" : "ana@example.com",\n  "password": "correct horse battery" }';
-    const res = await call(gateway.url, 'POST', '/v1/auth/register', { rawBody: raw, headers: { 'content-type': 'application/json' } });
+    const res = await call(gateway.url, 'POST', '/v1/auth/register', {
+      rawBody: raw,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).to.equal(200);
     expect(res.body).to.include({ service: 'auth-service', path: '/v1/auth/register', raw });
     expect((await call(gateway.url, 'GET', '/.well-known/jwks.json')).body.service).to.equal('auth-service');
   });
 
   it('answers 401 on protected routes without a valid token, and keeps serving', async () => {
-    for (const token of [undefined, issuer.unsignedToken('usr_1'), await issuer.userToken('usr_1', { expiresInSeconds: -120 })]) {
+    for (const token of [
+      undefined,
+      issuer.unsignedToken('usr_1'),
+      await issuer.userToken('usr_1', { expiresInSeconds: -120 }),
+    ]) {
       const res = await call(gateway.url, 'GET', '/v1/payments', { token });
       expect(res.status).to.equal(401);
       expect(res.body.error.type).to.equal('authentication_error');
@@ -78,7 +86,12 @@ describe('local gateway', () => {
     ];
     for (const [path, service] of routes) {
       const res = await call(gateway.url, 'GET', path, { token, headers: { 'x-request-id': 'req-from-client' } });
-      expect(res.body, path).to.include({ service, path, authorization: `Bearer ${token}`, requestId: 'req-from-client' });
+      expect(res.body, path).to.include({
+        service,
+        path,
+        authorization: `Bearer ${token}`,
+        requestId: 'req-from-client',
+      });
     }
   });
 
@@ -118,7 +131,8 @@ describe('local gateway', () => {
     expect(page.body).to.contain('swagger-ui');
     expect((await call(gateway.url, 'GET', '/docs/assets/swagger-ui-bundle.js')).status).to.equal(200);
     const init = await call(gateway.url, 'GET', '/docs/init.js');
-    for (const name of ['auth-service', 'transaction-service', 'payment-service', 'notification-service']) expect(init.body).to.contain(`/docs/openapi/${name}.json`);
+    for (const name of ['auth-service', 'transaction-service', 'payment-service', 'notification-service'])
+      expect(init.body).to.contain(`/docs/openapi/${name}.json`);
     const doc = await call(gateway.url, 'GET', '/docs/openapi/payment-service.json');
     expect(doc.body.info.title).to.equal('payment-service');
     expect(doc.body.servers[0].url).to.equal(gateway.url);

@@ -10,7 +10,10 @@ export interface NotificationStore {
    * false (storing nothing) when the event was already recorded.
    */
   recordEvent(event: EventEnvelope, notifications: NewNotification[]): Promise<boolean>;
-  listForUser(userId: string, page: { limit: number; startingAfter?: string; endingBefore?: string }): Promise<{ data: Notification[]; hasMore: boolean }>;
+  listForUser(
+    userId: string,
+    page: { limit: number; startingAfter?: string; endingBefore?: string },
+  ): Promise<{ data: Notification[]; hasMore: boolean }>;
 }
 
 /**
@@ -49,7 +52,13 @@ export class EventConsumer {
       this.observer.eventFailed(event.type, 'invalid_data');
       throw error;
     }
-    const notifications = drafts.map((draft) => ({ id: newId('ntf'), eventId: event.id, type: event.type, channel, ...draft }));
+    const notifications = drafts.map((draft) => ({
+      id: newId('ntf'),
+      eventId: event.id,
+      type: event.type,
+      channel,
+      ...draft,
+    }));
     let fresh: boolean;
     try {
       fresh = await this.store.recordEvent(event, notifications);
@@ -58,9 +67,15 @@ export class EventConsumer {
       if (notifications.length > 0) this.observer.deliveries(channel, 'failed', notifications.length);
       throw error;
     }
-    if (notifications.length > 0) this.observer.deliveries(channel, fresh ? 'delivered' : 'duplicate', notifications.length);
+    if (notifications.length > 0)
+      this.observer.deliveries(channel, fresh ? 'delivered' : 'duplicate', notifications.length);
     this.logger.info(
-      { event_id: event.id, event_type: event.type, notifications: fresh ? notifications.length : 0, duplicate: !fresh },
+      {
+        event_id: event.id,
+        event_type: event.type,
+        notifications: fresh ? notifications.length : 0,
+        duplicate: !fresh,
+      },
       'event consumed',
     );
     return { fresh, notifications: fresh ? notifications.length : 0 };

@@ -26,11 +26,25 @@ export function draftsFor(event: EventEnvelope): NotificationDraft[] {
   switch (event.type) {
     case 'payment.succeeded': {
       const p = PaymentEventData.parse(event.data);
-      return [{ userId: p.customer, title: 'Payment succeeded', body: `Your payment of ${formatMoney(p.amount, p.currency)} was received and added to your wallet.`, data: { payment: p.id } }];
+      return [
+        {
+          userId: p.customer,
+          title: 'Payment succeeded',
+          body: `Your payment of ${formatMoney(p.amount, p.currency)} was received and added to your wallet.`,
+          data: { payment: p.id },
+        },
+      ];
     }
     case 'payment.failed': {
       const p = PaymentEventData.parse(event.data);
-      return [{ userId: p.customer, title: 'Payment failed', body: `Your payment of ${formatMoney(p.amount, p.currency)} did not go through${p.failure_message ? `: ${p.failure_message}` : '.'}`, data: { payment: p.id } }];
+      return [
+        {
+          userId: p.customer,
+          title: 'Payment failed',
+          body: `Your payment of ${formatMoney(p.amount, p.currency)} did not go through${p.failure_message ? `: ${p.failure_message}` : '.'}`,
+          data: { payment: p.id },
+        },
+      ];
     }
     default:
       return [];

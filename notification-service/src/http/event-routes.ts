@@ -5,8 +5,15 @@ import { EventBody } from './schemas';
 
 /** Where events arrive locally (HTTP push from each producer's outbox relay; SQS in AWS). */
 export function eventRoutes(consumer: EventConsumer, metrics: Metrics) {
-  const consumed = metrics.counter('events_consumed_total', 'Events received, by type and whether they were duplicates.', ['type', 'duplicate']);
-  const created = metrics.counter('notifications_created_total', 'Notifications created, by event type and channel.', ['type', 'channel']);
+  const consumed = metrics.counter(
+    'events_consumed_total',
+    'Events received, by type and whether they were duplicates.',
+    ['type', 'duplicate'],
+  );
+  const created = metrics.counter('notifications_created_total', 'Notifications created, by event type and channel.', [
+    'type',
+    'channel',
+  ]);
   return [
     defineRoute({
       method: 'post',
@@ -18,7 +25,12 @@ export function eventRoutes(consumer: EventConsumer, metrics: Metrics) {
       internal: true,
       auth: auth.client('events:publish'),
       request: { body: EventBody },
-      responses: { 202: { description: 'Accepted (processed now, or already before).', schema: z.object({ received: z.literal(true), duplicate: z.boolean() }) } },
+      responses: {
+        202: {
+          description: 'Accepted (processed now, or already before).',
+          schema: z.object({ received: z.literal(true), duplicate: z.boolean() }),
+        },
+      },
       async handler({ body }) {
         const { fresh, notifications } = await consumer.consume(body);
         consumed.inc({ type: body.type, duplicate: String(!fresh) });

@@ -15,7 +15,11 @@ export function notificationRoutes(store: NotificationStore) {
       request: { query: NotificationListQuery },
       responses: { 200: { description: 'A page of notifications.', schema: NotificationListSchema } },
       async handler({ query, caller }) {
-        const page = await store.listForUser(caller.sub, { limit: query.limit, startingAfter: query.starting_after, endingBefore: query.ending_before });
+        const page = await store.listForUser(caller.sub, {
+          limit: query.limit,
+          startingAfter: query.starting_after,
+          endingBefore: query.ending_before,
+        });
         return { status: 200, body: listBody(page, presentNotification) };
       },
     }),

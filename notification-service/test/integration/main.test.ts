@@ -20,17 +20,21 @@ describe('notification-service main as a process', () => {
 
   it('starts, answers /readyz, and on SIGTERM logs "stopped" and exits 0', async function () {
     this.timeout(60_000);
-    const child = spawn(process.execPath, ['--conditions=@micropay/source', '--import', 'tsx', path.resolve(__dirname, '../../src/main.ts')], {
-      env: {
-        PATH: process.env.PATH,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        MICROPAY_DATA_DIR: dataDir,
-        DATABASE_URL: testEnv().MICROPAY_TEST_DATABASE_URL ?? '',
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@micropay/source', '--import', 'tsx', path.resolve(__dirname, '../../src/main.ts')],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'info',
+          MICROPAY_DATA_DIR: dataDir,
+          DATABASE_URL: testEnv().MICROPAY_TEST_DATABASE_URL ?? '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     const lines: string[] = [];
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));

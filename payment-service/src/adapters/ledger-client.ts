@@ -12,7 +12,12 @@ export class LedgerClient implements LedgerGateway {
   constructor(private readonly peer: PeerClient) {}
 
   async findAccount(id: string): Promise<WalletInfo | undefined> {
-    const res = await this.peer.request<{ id: string; owner: string | null; type: 'wallet' | 'system'; currency: string }>({
+    const res = await this.peer.request<{
+      id: string;
+      owner: string | null;
+      type: 'wallet' | 'system';
+      currency: string;
+    }>({
       method: 'GET',
       path: `/v1/accounts/${encodeURIComponent(id)}`,
     });

@@ -40,7 +40,13 @@ const toPayment = (r: PaymentRow): Payment => ({
   provider: r.provider,
   providerPaymentId: r.provider_payment_id,
   card: r.card_brand
-    ? { brand: r.card_brand, last4: r.card_last4 ?? '', expMonth: r.card_exp_month ?? 0, expYear: r.card_exp_year ?? 0, fingerprint: r.card_fingerprint ?? '' }
+    ? {
+        brand: r.card_brand,
+        last4: r.card_last4 ?? '',
+        expMonth: r.card_exp_month ?? 0,
+        expYear: r.card_exp_year ?? 0,
+        fingerprint: r.card_fingerprint ?? '',
+      }
     : null,
   description: r.description,
   metadata: r.metadata,
@@ -87,7 +93,9 @@ export class PaymentRepository implements PaymentStore {
   }
 
   async findByIdempotencyKey(customerId: string, key: string) {
-    const row = await this.knex<PaymentRow>('payments').where({ customer_id: customerId, idempotency_key: key }).first();
+    const row = await this.knex<PaymentRow>('payments')
+      .where({ customer_id: customerId, idempotency_key: key })
+      .first();
     return row ? toPayment(row) : undefined;
   }
 
@@ -99,7 +107,11 @@ export class PaymentRepository implements PaymentStore {
   async markCaptured(id: string, providerPaymentId: string) {
     const [row] = await this.knex('payments')
       .where({ id, status: 'processing' })
-      .update({ captured_at: this.knex.fn.now(), provider_payment_id: providerPaymentId, updated_at: this.knex.fn.now() })
+      .update({
+        captured_at: this.knex.fn.now(),
+        provider_payment_id: providerPaymentId,
+        updated_at: this.knex.fn.now(),
+      })
       .returning('*');
     if (!row) throw new Error(`payment ${id} was not processing when its capture arrived`);
     return toPayment(row as PaymentRow);

@@ -22,8 +22,14 @@ export function inspectCard(card: CardInput, fingerprintSecret: string, now = ne
   }
   const expiry = cardValidator.expirationDate({ month: String(card.exp_month), year: String(card.exp_year) }, 50);
   if (!expiry.isValid) {
-    const expired = card.exp_year < now.getUTCFullYear() || (card.exp_year === now.getUTCFullYear() && card.exp_month < now.getUTCMonth() + 1);
-    if (expired) throw paymentErrors.expired_card.create('The card has expired.', { param: 'card.exp_year', details: { decline_code: 'expired_card' } });
+    const expired =
+      card.exp_year < now.getUTCFullYear() ||
+      (card.exp_year === now.getUTCFullYear() && card.exp_month < now.getUTCMonth() + 1);
+    if (expired)
+      throw paymentErrors.expired_card.create('The card has expired.', {
+        param: 'card.exp_year',
+        details: { decline_code: 'expired_card' },
+      });
     throw paymentErrors.invalid_expiry.create('The card expiry is invalid.', { param: 'card.exp_month' });
   }
   if (!cardValidator.cvv(card.cvc, number.card.code.size).isValid) {

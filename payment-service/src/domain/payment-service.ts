@@ -59,7 +59,9 @@ export class PaymentService {
     if (existing) {
       // The idempotency record (24 h) may be gone while the payment row keeps its key.
       if (!this.sameCardPayment(existing, input)) {
-        throw commonErrors.idempotency_key_reused.create('This Idempotency-Key already made a different payment.', { param: 'Idempotency-Key' });
+        throw commonErrors.idempotency_key_reused.create('This Idempotency-Key already made a different payment.', {
+          param: 'Idempotency-Key',
+        });
       }
       return this.resume(existing);
     }
@@ -70,7 +72,10 @@ export class PaymentService {
       throw paymentErrors.account_not_found.create(`No such wallet: ${input.account}.`, { param: 'account' });
     }
     if (wallet.currency !== input.currency) {
-      throw paymentErrors.currency_mismatch.create(`Wallet ${wallet.id} holds ${wallet.currency}, not ${input.currency}.`, { param: 'currency' });
+      throw paymentErrors.currency_mismatch.create(
+        `Wallet ${wallet.id} holds ${wallet.currency}, not ${input.currency}.`,
+        { param: 'currency' },
+      );
     }
 
     const now = new Date();
@@ -97,12 +102,21 @@ export class PaymentService {
     });
     this.deps.observer?.statusChanged(payment);
 
-    const charge = await provider.chargeCard({ paymentId: payment.id, amount: payment.amount, currency: payment.currency, card: input.card });
+    const charge = await provider.chargeCard({
+      paymentId: payment.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      card: input.card,
+    });
     if (charge.outcome === 'declined') {
       const failed = await store.transition(
         payment.id,
         'failed',
-        { failureCode: charge.declineCode, failureMessage: charge.message, providerPaymentId: charge.providerPaymentId },
+        {
+          failureCode: charge.declineCode,
+          failureMessage: charge.message,
+          providerPaymentId: charge.providerPaymentId,
+        },
         eventOf('payment.failed'),
       );
       if (failed) this.deps.observer?.statusChanged(failed);
@@ -123,10 +137,18 @@ export class PaymentService {
     try {
       ({ transferId } = await this.deps.ledger.creditWallet(payment));
     } catch (error) {
-      this.deps.logger.warn({ err: error, payment_id: payment.id }, 'ledger credit failed; payment stays processing and will be retried');
+      this.deps.logger.warn(
+        { err: error, payment_id: payment.id },
+        'ledger credit failed; payment stays processing and will be retried',
+      );
       return payment;
     }
-    const succeeded = await this.deps.store.transition(payment.id, 'succeeded', { ledgerTransferId: transferId }, eventOf('payment.succeeded'));
+    const succeeded = await this.deps.store.transition(
+      payment.id,
+      'succeeded',
+      { ledgerTransferId: transferId },
+      eventOf('payment.succeeded'),
+    );
     if (succeeded) this.deps.observer?.statusChanged(succeeded);
     this.deps.events.wake();
     return succeeded ?? ((await this.deps.store.findById(payment.id)) as Payment);
@@ -141,7 +163,8 @@ export class PaymentService {
 
   async get(customerId: string, id: string): Promise<Payment> {
     const payment = await this.deps.store.findById(id);
-    if (!payment || payment.customerId !== customerId) throw paymentErrors.payment_not_found.create(`No such payment: ${id}.`, { param: 'id' });
+    if (!payment || payment.customerId !== customerId)
+      throw paymentErrors.payment_not_found.create(`No such payment: ${id}.`, { param: 'id' });
     return payment;
   }
 
@@ -150,7 +173,8 @@ export class PaymentService {
   }
 
   private async resume(payment: Payment): Promise<Payment> {
-    if (payment.status === 'failed') throw this.declined(payment.id, payment.failureCode ?? 'generic_decline', payment.failureMessage ?? 'Declined.');
+    if (payment.status === 'failed')
+      throw this.declined(payment.id, payment.failureCode ?? 'generic_decline', payment.failureMessage ?? 'Declined.');
     return this.settle(payment);
   }
 

@@ -14,7 +14,13 @@ export function presentPayment(p: Payment) {
     description: p.description,
     metadata: p.metadata,
     card: p.card
-      ? { brand: p.card.brand, last4: p.card.last4, exp_month: p.card.expMonth, exp_year: p.card.expYear, fingerprint: p.card.fingerprint }
+      ? {
+          brand: p.card.brand,
+          last4: p.card.last4,
+          exp_month: p.card.expMonth,
+          exp_year: p.card.expYear,
+          fingerprint: p.card.fingerprint,
+        }
       : null,
     failure_code: p.failureCode,
     failure_message: p.failureMessage,

@@ -31,7 +31,10 @@ export interface PaymentStore {
   insert(payment: Payment): Promise<Payment>;
   findById(id: string): Promise<Payment | undefined>;
   findByIdempotencyKey(customerId: string, key: string): Promise<Payment | undefined>;
-  listForCustomer(customerId: string, page: { limit: number; startingAfter?: string; endingBefore?: string }): Promise<{ data: Payment[]; hasMore: boolean }>;
+  listForCustomer(
+    customerId: string,
+    page: { limit: number; startingAfter?: string; endingBefore?: string },
+  ): Promise<{ data: Payment[]; hasMore: boolean }>;
   markCaptured(id: string, providerPaymentId: string): Promise<Payment>;
   /**
    * Moves the payment to `to` only from a status that may lead there, applying `changes` and

@@ -68,7 +68,11 @@ export function paymentRoutes(payments: PaymentService) {
       request: { query: PaymentListQuery },
       responses: { 200: { description: 'A page of payments.', schema: PaymentListSchema } },
       async handler({ query, caller }) {
-        const page = await payments.list(caller.sub, { limit: query.limit, startingAfter: query.starting_after, endingBefore: query.ending_before });
+        const page = await payments.list(caller.sub, {
+          limit: query.limit,
+          startingAfter: query.starting_after,
+          endingBefore: query.ending_before,
+        });
         return { status: 200, body: listBody(page, presentPayment) };
       },
     }),

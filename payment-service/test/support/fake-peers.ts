@@ -4,7 +4,13 @@ import { listen, type Listening } from '@micropay/platform/testing';
 export interface FakeTransfer {
   id: string;
   idempotencyKey: string;
-  body: { from_account: string; to_account: string; amount: number; currency: string; metadata?: Record<string, string> };
+  body: {
+    from_account: string;
+    to_account: string;
+    amount: number;
+    currency: string;
+    metadata?: Record<string, string>;
+  };
 }
 
 /**
@@ -44,10 +50,19 @@ export class FakePeers {
     app.get('/v1/accounts/:id', (req, res) => {
       const wallet = peers.wallets.get(req.params.id);
       if (!wallet) res.status(404).json({ error: { code: 'account_not_found' } });
-      else res.json({ object: 'account', owner: wallet.owner, type: wallet.type, currency: wallet.currency, id: wallet.id });
+      else
+        res.json({
+          object: 'account',
+          owner: wallet.owner,
+          type: wallet.type,
+          currency: wallet.currency,
+          id: wallet.id,
+        });
     });
     app.post('/v1/system-accounts', (req, res) => {
-      res.status(200).json({ id: `acct_CLEARING${String(req.body.currency).toUpperCase()}00000000000000`, type: 'system' });
+      res
+        .status(200)
+        .json({ id: `acct_CLEARING${String(req.body.currency).toUpperCase()}00000000000000`, type: 'system' });
     });
     app.post('/v1/transfers', (req, res) => {
       if (peers.transfersDown) {
@@ -60,7 +75,11 @@ export class FakePeers {
         res.status(201).set('Idempotent-Replayed', 'true').json({ id: existing.id });
         return;
       }
-      const transfer = { id: `tr_${String(peers.transfers.length + 1).padStart(26, '0')}`, idempotencyKey: key, body: req.body };
+      const transfer = {
+        id: `tr_${String(peers.transfers.length + 1).padStart(26, '0')}`,
+        idempotencyKey: key,
+        body: req.body,
+      };
       peers.transfers.push(transfer);
       res.status(201).json({ id: transfer.id });
     });

@@ -31,7 +31,10 @@ export async function startPaymentTestApp(options: { logger?: Logger } = {}): Pr
     PEER_TIMEOUT_MS: '1000',
   });
   const infra = testInfrastructure('payment-service', db);
-  const deps = createDependencies({ config, ...infra, logger: options.logger ?? infra.logger }, { verifier: issuer.verifier() });
+  const deps = createDependencies(
+    { config, ...infra, logger: options.logger ?? infra.logger },
+    { verifier: issuer.verifier() },
+  );
   const server = await listen(createApp(deps));
   return {
     url: server.url,

@@ -33,7 +33,10 @@ export function clientCredentialsTokenSource(options: ClientCredentialsOptions):
     const basic = Buffer.from(
       `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
     ).toString('base64');
-    const headers: Record<string, string> = { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const headers: Record<string, string> = {
+      authorization: `Basic ${basic}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    };
     const requestId = currentContext()?.requestId;
     if (requestId) headers['x-request-id'] = requestId;
     let response: globalThis.Response;

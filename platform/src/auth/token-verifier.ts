@@ -129,6 +129,7 @@ function mapVerificationError(error: unknown): AppError {
     });
   }
   if (error instanceof errors.JWTExpired) return invalid('The token has expired.', error);
-  if (error instanceof errors.JWTClaimValidationFailed) return invalid(`The token's ${error.claim} claim is invalid.`, error);
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return invalid(`The token's ${error.claim} claim is invalid.`, error);
   return invalid('The token signature or format is invalid.', error);
 }

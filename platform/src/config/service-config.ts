@@ -27,7 +27,10 @@ export const verifierEnv = {
   /** Cognito: the app and service client ids whose tokens are accepted (unset: any client of the issuer). */
   AUTH_CLIENT_IDS: env.list().optional(),
   /** Cognito: resource-server prefix of custom scopes (`micropay/` in `micropay/ledger:write`). */
-  AUTH_SCOPE_PREFIX: z.string().regex(/^[\w.:-]+\/$/, 'must end with "/", such as micropay/').optional(),
+  AUTH_SCOPE_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]+\/$/, 'must end with "/", such as micropay/')
+    .optional(),
 };
 
 /** Keys of services that call peers with their own client-credentials token. */
@@ -66,7 +69,12 @@ export function baseConfig(e: ServiceEnv, service: string, schema: string): Base
 }
 
 export function verifierConfig(e: z.output<z.ZodObject<typeof verifierEnv>>) {
-  return { issuer: e.AUTH_ISSUER, jwksUrl: e.AUTH_JWKS_URL, clientIds: e.AUTH_CLIENT_IDS, scopePrefix: e.AUTH_SCOPE_PREFIX };
+  return {
+    issuer: e.AUTH_ISSUER,
+    jwksUrl: e.AUTH_JWKS_URL,
+    clientIds: e.AUTH_CLIENT_IDS,
+    scopePrefix: e.AUTH_SCOPE_PREFIX,
+  };
 }
 
 export function clientCredentialsConfig(e: z.output<z.ZodObject<typeof clientCredentialsEnv>>) {

@@ -53,7 +53,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const knex = knexFactory({
     client: 'pg',
-    connection: { connectionString: url, types: typeParsers, application_name: options.schema } as Knex.PgConnectionConfig,
+    connection: {
+      connectionString: url,
+      types: typeParsers,
+      application_name: options.schema,
+    } as Knex.PgConnectionConfig,
     searchPath: [options.schema],
     // PGlite serves one connection at a time; a larger pool would only queue behind it.
     pool: { min: 0, max: embedded ? 1 : (options.poolMax ?? 10) },

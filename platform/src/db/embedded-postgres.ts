@@ -23,7 +23,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   if (options.dataDir) await fs.mkdir(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir ?? 'memory://', options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+  const db = await PGlite.create(
+    options.dataDir ?? 'memory://',
+    options.loadDataDir ? { loadDataDir: options.loadDataDir } : {},
+  );
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
   await server.start();
   return {

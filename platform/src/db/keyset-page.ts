@@ -22,7 +22,10 @@ export async function keysetPage<Row>(
   column = 'id',
 ): Promise<PageResult<Row>> {
   if (page.endingBefore) {
-    const rows: Row[] = await query.where(column, '>', page.endingBefore).orderBy(column, 'asc').limit(page.limit + 1);
+    const rows: Row[] = await query
+      .where(column, '>', page.endingBefore)
+      .orderBy(column, 'asc')
+      .limit(page.limit + 1);
     return { data: rows.slice(0, page.limit).reverse(), hasMore: rows.length > page.limit };
   }
   if (page.startingAfter) query.where(column, '<', page.startingAfter);

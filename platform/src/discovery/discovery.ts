@@ -8,7 +8,10 @@ export interface Discovery {
 
 /** `transaction-service` → `TRANSACTION_SERVICE_URL`. */
 export function peerUrlVariable(service: string): string {
-  return `${service.replace(/-service$/, '').replace(/-/g, '_').toUpperCase()}_SERVICE_URL`;
+  return `${service
+    .replace(/-service$/, '')
+    .replace(/-/g, '_')
+    .toUpperCase()}_SERVICE_URL`;
 }
 
 export class StaticDiscovery implements Discovery {

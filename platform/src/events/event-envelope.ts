@@ -10,7 +10,9 @@ export const EventEnvelopeSchema = z.strictObject({
   data: z.record(z.string(), z.unknown()),
 });
 
-export type EventEnvelope<T = Record<string, unknown>> = Omit<z.output<typeof EventEnvelopeSchema>, 'data'> & { data: T };
+export type EventEnvelope<T = Record<string, unknown>> = Omit<z.output<typeof EventEnvelopeSchema>, 'data'> & {
+  data: T;
+};
 
 export function newEvent<T extends Record<string, unknown>>(source: string, type: string, data: T): EventEnvelope<T> {
   return { id: newId('evt'), type, source, time: new Date().toISOString(), data };

@@ -16,9 +16,16 @@ export class HttpPushPublisher implements EventPublisher {
 
   async publish(event: EventEnvelope): Promise<void> {
     for (const subscriber of this.subscribers) {
-      const response = await subscriber.request({ method: 'POST', path: EVENTS_PATH, body: event, idempotencyKey: event.id });
+      const response = await subscriber.request({
+        method: 'POST',
+        path: EVENTS_PATH,
+        body: event,
+        idempotencyKey: event.id,
+      });
       if (response.status >= 300) {
-        throw new Error(`${subscriber.target} refused event ${event.id}: ${response.status} ${JSON.stringify(response.body)}`);
+        throw new Error(
+          `${subscriber.target} refused event ${event.id}: ${response.status} ${JSON.stringify(response.body)}`,
+        );
       }
     }
   }

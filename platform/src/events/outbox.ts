@@ -55,8 +55,14 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.job = periodicJob('outbox-relay', options.pollIntervalMs ?? 1000, () => this.relayBatch(), options.logger);
-    this.published = options.metrics.counter('outbox_events_published_total', 'Events published from the outbox.', ['type']);
-    this.failures = options.metrics.counter('outbox_publish_failures_total', 'Failed attempts to publish an outbox event.', ['type']);
+    this.published = options.metrics.counter('outbox_events_published_total', 'Events published from the outbox.', [
+      'type',
+    ]);
+    this.failures = options.metrics.counter(
+      'outbox_publish_failures_total',
+      'Failed attempts to publish an outbox event.',
+      ['type'],
+    );
   }
 
   start(): void {
@@ -88,13 +94,15 @@ export class OutboxRelay {
       [this.options.leaseSeconds ?? 30, batchSize],
     );
     // RETURNING has no defined order: restore creation order (ids are time-ordered within a ms).
-    const rows = (claimed.rows as { id: string; type: string; payload: EventEnvelope; attempts: number; created_at: Date }[]).sort(
-      (a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1),
-    );
+    const rows = (
+      claimed.rows as { id: string; type: string; payload: EventEnvelope; attempts: number; created_at: Date }[]
+    ).sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
     for (const row of rows) {
       try {
         await publisher.publish(row.payload);
-        await knex('outbox').where({ id: row.id }).update({ published_at: knex.fn.now(), locked_until: null, last_error: null });
+        await knex('outbox')
+          .where({ id: row.id })
+          .update({ published_at: knex.fn.now(), locked_until: null, last_error: null });
         this.published.inc({ type: row.type });
       } catch (error) {
         const delay = Math.min(2 ** Math.min(row.attempts, 16), this.options.maxBackoffSeconds ?? 300);
@@ -106,7 +114,10 @@ export class OutboxRelay {
             last_error: String((error as Error).message).slice(0, 1000),
           });
         this.failures.inc({ type: row.type });
-        logger.warn({ err: error, event_id: row.id, attempts: row.attempts, retry_in_s: delay }, 'event publish failed');
+        logger.warn(
+          { err: error, event_id: row.id, attempts: row.attempts, retry_in_s: delay },
+          'event publish failed',
+        );
       }
     }
     return rows.length === batchSize;

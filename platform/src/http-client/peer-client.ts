@@ -36,7 +36,12 @@ export interface PeerClientOptions {
   /** Extra attempts for idempotent requests (GET, or any request with an idempotency key). */
   retries?: number;
   retryBaseDelayMs?: number;
-  breaker?: { errorThresholdPercentage?: number; resetTimeoutMs?: number; volumeThreshold?: number; rollingWindowMs?: number };
+  breaker?: {
+    errorThresholdPercentage?: number;
+    resetTimeoutMs?: number;
+    volumeThreshold?: number;
+    rollingWindowMs?: number;
+  };
 }
 
 /** The peer answered 5xx or did not answer: counts against the breaker. */
@@ -66,14 +71,17 @@ export class PeerClient {
     const b = options.breaker ?? {};
     // The breaker wraps only the call to the peer: getting the client token happens before it,
     // so a token-endpoint outage is neither a failure nor a success of this peer.
-    this.breaker = new CircuitBreaker((request: PeerRequest, token: string | undefined) => this.attempt(request, token), {
-      name: options.target,
-      timeout: false, // each attempt has its own AbortSignal timeout, which really cancels the call
-      errorThresholdPercentage: b.errorThresholdPercentage ?? 50,
-      resetTimeout: b.resetTimeoutMs ?? 10_000,
-      volumeThreshold: b.volumeThreshold ?? 5,
-      rollingCountTimeout: b.rollingWindowMs ?? 10_000,
-    });
+    this.breaker = new CircuitBreaker(
+      (request: PeerRequest, token: string | undefined) => this.attempt(request, token),
+      {
+        name: options.target,
+        timeout: false, // each attempt has its own AbortSignal timeout, which really cancels the call
+        errorThresholdPercentage: b.errorThresholdPercentage ?? 50,
+        resetTimeout: b.resetTimeoutMs ?? 10_000,
+        volumeThreshold: b.volumeThreshold ?? 5,
+        rollingCountTimeout: b.rollingWindowMs ?? 10_000,
+      },
+    );
     this.observeBreaker();
   }
 
@@ -83,7 +91,10 @@ export class PeerClient {
   }
 
   async request<T = unknown>(request: PeerRequest): Promise<PeerResponse<T>> {
-    const idempotent = request.method === 'GET' || request.method === 'PUT' || request.method === 'DELETE' ||
+    const idempotent =
+      request.method === 'GET' ||
+      request.method === 'PUT' ||
+      request.method === 'DELETE' ||
       request.idempotencyKey !== undefined;
     try {
       return (await backOff(() => this.send(request), {
@@ -98,7 +109,9 @@ export class PeerClient {
       if (error instanceof AppError) throw error;
       const open = (error as { code?: string }).code === 'EOPENBREAKER';
       throw commonErrors.upstream_unavailable.create(
-        open ? `${this.target} is unavailable (circuit open); retry later.` : `${this.target} is unavailable; retry later.`,
+        open
+          ? `${this.target} is unavailable (circuit open); retry later.`
+          : `${this.target} is unavailable; retry later.`,
         { cause: error, headers: { 'Retry-After': open ? '10' : '1' } },
       );
     }

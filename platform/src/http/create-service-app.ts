@@ -56,13 +56,18 @@ export function createServiceApp(options: ServiceAppOptions): Application {
         error_code: res.locals?.errorCode,
         caller: res.locals?.caller?.sub,
       }),
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: { ignore: (req) => ['/livez', '/readyz', '/metrics'].includes(req.url ?? '') },
       quietReqLogger: true,
       customAttributeKeys: { reqId: 'request_id' },
       // One short line per request: what was asked and how it ended, not every header.
       serializers: {
-        req: (req: { method: string; url: string; remoteAddress?: string }) => ({ method: req.method, url: req.url, remote_address: req.remoteAddress }),
+        req: (req: { method: string; url: string; remoteAddress?: string }) => ({
+          method: req.method,
+          url: req.url,
+          remote_address: req.remoteAddress,
+        }),
         res: (res: { statusCode: number }) => ({ status_code: res.statusCode }),
       },
       wrapSerializers: true,
@@ -125,4 +130,3 @@ export function createServiceApp(options: ServiceAppOptions): Application {
   app.use(errorMiddleware(logger));
   return app;
 }
-

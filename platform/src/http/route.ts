@@ -120,7 +120,8 @@ export function routeHandler(route: AnyRoute, deps: RouteDependencies): RequestH
     }
 
     // Each route takes one media type; refuse others rather than guess.
-    const mediaType = route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : ['application/json', 'application/*+json'];
+    const mediaType =
+      route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : ['application/json', 'application/*+json'];
     if (hasBody && hasRequestBody(req) && !req.is(mediaType)) {
       throw commonErrors.unsupported_media_type.create(
         route.bodyType === 'form'
@@ -146,10 +147,9 @@ export function routeHandler(route: AnyRoute, deps: RouteDependencies): RequestH
         }
       } else {
         if (!IDEMPOTENCY_KEY.test(header)) {
-          throw commonErrors.parameter_invalid.create(
-            'Idempotency-Key must be 1 to 255 printable ASCII characters.',
-            { param: 'Idempotency-Key' },
-          );
+          throw commonErrors.parameter_invalid.create('Idempotency-Key must be 1 to 255 printable ASCII characters.', {
+            param: 'Idempotency-Key',
+          });
         }
         if (!deps.idempotency) throw new Error(`route ${route.operationId} needs an idempotency store`);
         idempotencyKey = header;

@@ -11,9 +11,7 @@ export interface StoredResponse {
   body?: unknown;
 }
 
-export type IdempotencyStart =
-  | { outcome: 'proceed' }
-  | { outcome: 'replay'; response: StoredResponse };
+export type IdempotencyStart = { outcome: 'proceed' } | { outcome: 'replay'; response: StoredResponse };
 
 export interface IdempotencyStoreOptions {
   /** How long a key is remembered. DESIGN.md §3: at least 24 h. */

@@ -12,7 +12,12 @@ export interface PeriodicJob {
  * Runs `run` every `intervalMs`, never two passes at once. A pass that reports more work
  * (returns true) is followed immediately by another. Errors are logged, never thrown.
  */
-export function periodicJob(name: string, intervalMs: number, run: () => Promise<boolean | void>, logger: Logger): PeriodicJob {
+export function periodicJob(
+  name: string,
+  intervalMs: number,
+  run: () => Promise<boolean | void>,
+  logger: Logger,
+): PeriodicJob {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;

@@ -5,8 +5,22 @@ export type { Logger } from 'pino';
 
 /** Keys whose values are secret at any depth and in any letter case. */
 const SECRET_KEYS = new Set([
-  'authorization', 'cookie', 'set-cookie', 'x-api-key', 'password', 'new_password', 'client_secret', 'secret',
-  'token', 'access_token', 'refresh_token', 'id_token', 'cvc', 'cvv', 'card_number', 'pan',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'password',
+  'new_password',
+  'client_secret',
+  'secret',
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'cvc',
+  'cvv',
+  'card_number',
+  'pan',
 ]);
 /** Keys that are secret inside a `card` object. */
 const CARD_KEYS = new Set(['number', 'cvc', 'cvv', 'exp_month', 'exp_year']);

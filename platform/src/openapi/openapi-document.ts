@@ -48,7 +48,9 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: AnyRoute[]): Rec
         content: {
           'application/json': {
             schema: errorResponseSchema.extend({
-              error: errorResponseSchema.shape.error.extend({ code: z.enum(specs.map((s) => s.code) as [string, ...string[]]) }),
+              error: errorResponseSchema.shape.error.extend({
+                code: z.enum(specs.map((s) => s.code) as [string, ...string[]]),
+              }),
             }),
           },
         },

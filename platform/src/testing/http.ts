@@ -32,7 +32,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export interface CallResult<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface CallResult<T = any> {
   status: number;
   body: T;
   /** The body exactly as it came over the wire. */
@@ -41,7 +42,13 @@ export interface CallResult<T = any> { // eslint-disable-line @typescript-eslint
 }
 
 /** A real HTTP request to a test server; JSON in, JSON (or text) out. */
-export async function call<T = any>(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function call<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<CallResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined = options.rawBody;
@@ -52,5 +59,10 @@ export async function call<T = any>(baseUrl: string, method: string, path: strin
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
   const text = await response.text();
   const isJson = response.headers.get('content-type')?.includes('json');
-  return { status: response.status, body: (isJson && text ? JSON.parse(text) : text) as T, text, headers: response.headers };
+  return {
+    status: response.status,
+    body: (isJson && text ? JSON.parse(text) : text) as T,
+    text,
+    headers: response.headers,
+  };
 }

@@ -26,7 +26,9 @@ export interface MigrationJobSuite {
  */
 export function describeMigrationJob(suite: MigrationJobSuite): void {
   const migrateProcess = (env: NodeJS.ProcessEnv) =>
-    run(process.execPath, ['--conditions=@micropay/source', '--import', 'tsx', suite.entry], { env: { PATH: process.env.PATH, ...env } });
+    run(process.execPath, ['--conditions=@micropay/source', '--import', 'tsx', suite.entry], {
+      env: { PATH: process.env.PATH, ...env },
+    });
 
   describe(`${suite.service} migrate entry point (the Helm pre-install/pre-upgrade Job)`, () => {
     let dataDir: string;
@@ -35,7 +37,12 @@ export function describeMigrationJob(suite: MigrationJobSuite): void {
     beforeEach(async () => {
       dataDir = await mkdtemp(path.join(os.tmpdir(), `${suite.service}-migrate-`));
       // CI's second run: this run's scratch database on the PostgreSQL server; else a fresh embedded one.
-      env = { LOG_LEVEL: 'silent', MICROPAY_DATA_DIR: dataDir, DATABASE_URL: testEnv().MICROPAY_TEST_DATABASE_URL ?? '', ...suite.env };
+      env = {
+        LOG_LEVEL: 'silent',
+        MICROPAY_DATA_DIR: dataDir,
+        DATABASE_URL: testEnv().MICROPAY_TEST_DATABASE_URL ?? '',
+        ...suite.env,
+      };
     });
 
     afterEach(() => rm(dataDir, { recursive: true, force: true }));

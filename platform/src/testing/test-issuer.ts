@@ -68,7 +68,10 @@ export class TestIssuer {
 
   /** A client-credentials access token (sub === client_id, no username), as Cognito issues them. */
   async clientToken(clientId: string, scopes: string[], options: TokenOptions = {}): Promise<string> {
-    return this.sign({ sub: clientId, client_id: clientId, scope: scopes.join(' '), token_use: 'access', ...options.extra }, options);
+    return this.sign(
+      { sub: clientId, client_id: clientId, scope: scopes.join(' '), token_use: 'access', ...options.extra },
+      options,
+    );
   }
 
   private async sign(claims: Record<string, unknown>, options: TokenOptions): Promise<string> {
@@ -87,7 +90,16 @@ export class TestIssuer {
   unsignedToken(sub: string): string {
     const now = Math.floor(Date.now() / 1000);
     const header = b64({ alg: 'none', typ: 'JWT' });
-    const payload = b64({ sub, username: sub, client_id: this.userClientId, token_use: 'access', iss: this.issuer, iat: now, exp: now + 300, jti: randomUUID() });
+    const payload = b64({
+      sub,
+      username: sub,
+      client_id: this.userClientId,
+      token_use: 'access',
+      iss: this.issuer,
+      iat: now,
+      exp: now + 300,
+      jti: randomUUID(),
+    });
     return `${header}.${payload}.`;
   }
 
@@ -95,7 +107,16 @@ export class TestIssuer {
   hs256WithPublicKey(sub: string): string {
     const now = Math.floor(Date.now() / 1000);
     const header = b64({ alg: 'HS256', typ: 'JWT', kid: this.kid });
-    const payload = b64({ sub, username: sub, client_id: this.userClientId, token_use: 'access', iss: this.issuer, iat: now, exp: now + 300, jti: randomUUID() });
+    const payload = b64({
+      sub,
+      username: sub,
+      client_id: this.userClientId,
+      token_use: 'access',
+      iss: this.issuer,
+      iat: now,
+      exp: now + 300,
+      jti: randomUUID(),
+    });
     const signature = createHmac('sha256', this.publicPem).update(`${header}.${payload}`).digest('base64url');
     return `${header}.${payload}.${signature}`;
   }

@@ -12,5 +12,10 @@ export function testLogger(service = 'test'): Logger {
 
 /** A service's infrastructure for tests: the given database, a quiet logger, fresh metrics. */
 export function testInfrastructure(service: string, db: Database): Infrastructure {
-  return { db, logger: testLogger(service), metrics: new Metrics(service, { defaultMetrics: false }), lifecycle: new Lifecycle() };
+  return {
+    db,
+    logger: testLogger(service),
+    metrics: new Metrics(service, { defaultMetrics: false }),
+    lifecycle: new Lifecycle(),
+  };
 }

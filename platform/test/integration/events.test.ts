@@ -98,7 +98,13 @@ describe('transactional outbox and inbox', () => {
   });
 
   it('runs a consumer once per event id, even when the event is delivered twice', async () => {
-    const event: EventEnvelope = { id: 'evt_dup1', type: 'a.created', source: 's', time: new Date().toISOString(), data: {} };
+    const event: EventEnvelope = {
+      id: 'evt_dup1',
+      type: 'a.created',
+      source: 's',
+      time: new Date().toISOString(),
+      data: {},
+    };
     let runs = 0;
     const first = await consumeOnce(db.knex, event, async () => void (runs += 1));
     const second = await consumeOnce(db.knex, event, async () => void (runs += 1));
@@ -106,7 +112,13 @@ describe('transactional outbox and inbox', () => {
   });
 
   it('forgets the inbox entry when the consumer fails, so a redelivery is processed', async () => {
-    const event: EventEnvelope = { id: 'evt_fail1', type: 'a.created', source: 's', time: new Date().toISOString(), data: {} };
+    const event: EventEnvelope = {
+      id: 'evt_fail1',
+      type: 'a.created',
+      source: 's',
+      time: new Date().toISOString(),
+      data: {},
+    };
     await consumeOnce(db.knex, event, async () => {
       throw new Error('handler failed');
     }).catch(() => undefined);

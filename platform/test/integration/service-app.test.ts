@@ -53,7 +53,8 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
         responses: { 200: { description: 'The thing', schema: z.object({ id: z.string() }) } },
         errors: [thingErrors.thing_not_found],
         async handler({ params }) {
-          if (params.id === 'thg_missing') throw thingErrors.thing_not_found.create('No thing thg_missing.', { param: 'id' });
+          if (params.id === 'thg_missing')
+            throw thingErrors.thing_not_found.create('No thing thg_missing.', { param: 'id' });
           return { status: 200, body: { id: params.id } };
         },
       }),
@@ -70,10 +71,14 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
         errors: [thingErrors.card_declined],
         async handler({ body, caller, idempotencyKey }) {
           executions += 1;
-          if (body.outcome === 'decline') throw thingErrors.card_declined.create('Declined.', { details: { decline_code: 'generic_decline' } });
+          if (body.outcome === 'decline')
+            throw thingErrors.card_declined.create('Declined.', { details: { decline_code: 'generic_decline' } });
           if (body.outcome === 'crash') throw new Error('database password is hunter2');
           if (body.outcome === 'slow') await new Promise((r) => setTimeout(r, 300));
-          return { status: 201, body: { id: `ch_${executions}`, amount: body.amount, caller: caller.sub, key: idempotencyKey } };
+          return {
+            status: 201,
+            body: { id: `ch_${executions}`, amount: body.amount, caller: caller.sub, key: idempotencyKey },
+          };
         },
       }),
       defineRoute({
@@ -245,7 +250,11 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
 
     it('answers a forged token with 401 invalid_token', async () => {
       for (const token of [issuer.unsignedToken('usr_x'), issuer.hs256WithPublicKey('usr_x'), 'not.a.jwt']) {
-        const res = await call(server.url, 'POST', '/v1/charges', { body, token, headers: { 'idempotency-key': 'a2' } });
+        const res = await call(server.url, 'POST', '/v1/charges', {
+          body,
+          token,
+          headers: { 'idempotency-key': 'a2' },
+        });
         expect(res.status, token).to.equal(401);
         expect(res.body.error.code).to.equal('invalid_token');
       }
@@ -310,7 +319,9 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
       const token = await issuer.userToken('usr_i3');
       const before = executions;
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => charge(token, 'key-concurrent', { amount: 7, currency: 'usd', outcome: 'slow' })),
+        Array.from({ length: 5 }, () =>
+          charge(token, 'key-concurrent', { amount: 7, currency: 'usd', outcome: 'slow' }),
+        ),
       );
       const statuses = results.map((r) => r.status).sort();
       expect(statuses.filter((s) => s === 201)).to.have.length(1);
@@ -323,7 +334,11 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
       const token = await issuer.userToken('usr_i4');
       const first = await charge(token, 'key-decline', { amount: 7, currency: 'usd', outcome: 'decline' });
       expect(first.status).to.equal(402);
-      expect(first.body.error).to.include({ code: 'card_declined', type: 'card_error', decline_code: 'generic_decline' });
+      expect(first.body.error).to.include({
+        code: 'card_declined',
+        type: 'card_error',
+        decline_code: 'generic_decline',
+      });
       const again = await charge(token, 'key-decline', { amount: 7, currency: 'usd', outcome: 'decline' });
       expect(again.status).to.equal(402);
       expect(again.headers.get('idempotent-replayed')).to.equal('true');
@@ -333,7 +348,10 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
       const token = await issuer.userToken('usr_i5');
       const first = await charge(token, 'key-crash', { amount: 7, currency: 'usd', outcome: 'crash' });
       expect(first.status).to.equal(500);
-      const count = await db.knex('idempotency_keys').where({ key: 'key-crash' }).count<{ count: number }[]>('* as count');
+      const count = await db
+        .knex('idempotency_keys')
+        .where({ key: 'key-crash' })
+        .count<{ count: number }[]>('* as count');
       expect(Number(count[0]?.count)).to.equal(0);
     });
 
@@ -375,7 +393,9 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
       await call(server.url, 'GET', '/v1/things/thg_metrics');
       const res = await call(server.url, 'GET', '/metrics');
       expect(res.status).to.equal(200);
-      expect(res.body).to.match(/http_request_duration_seconds_count\{[^}]*route="\/v1\/things\/:id"[^}]*status_code="200"/);
+      expect(res.body).to.match(
+        /http_request_duration_seconds_count\{[^}]*route="\/v1\/things\/:id"[^}]*status_code="200"/,
+      );
       expect(res.body).not.to.contain('thg_metrics');
       expect(res.body).to.match(/route="unmatched"[^}]*status_code="404"/);
     });
@@ -396,7 +416,14 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
       expect(schema.additionalProperties).to.equal(false);
       expect(create.parameters.map((p: { name: string }) => p.name)).to.include('Idempotency-Key');
       const codes = JSON.stringify(create.responses);
-      for (const code of ['card_declined', 'idempotency_key_reused', 'idempotency_key_in_use', 'parameter_missing', 'invalid_token', 'insufficient_scope']) {
+      for (const code of [
+        'card_declined',
+        'idempotency_key_reused',
+        'idempotency_key_in_use',
+        'parameter_missing',
+        'invalid_token',
+        'insufficient_scope',
+      ]) {
         expect(codes).to.contain(code);
       }
       expect(doc.paths['/v1/things/{id}'].get.responses['404'].description).to.contain('thing_not_found');

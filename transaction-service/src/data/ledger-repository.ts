@@ -98,7 +98,10 @@ class KnexLedgerTransaction implements LedgerTransaction {
         status: t.status,
         posted_amount: t.postedAmount,
         // The database clock decides expiry, here and in the sweeper: app clocks may disagree.
-        expires_at: timeoutSeconds === undefined ? null : (this.trx.raw('now() + make_interval(secs => ?)', [timeoutSeconds]) as unknown as Date),
+        expires_at:
+          timeoutSeconds === undefined
+            ? null
+            : (this.trx.raw('now() + make_interval(secs => ?)', [timeoutSeconds]) as unknown as Date),
         description: t.description,
         metadata: JSON.stringify(t.metadata) as unknown as Record<string, string>,
         initiator: t.initiator,
@@ -192,13 +195,21 @@ export class LedgerRepository implements LedgerStore {
                    coalesce(sum(pending_debits), 0)::text as pending_debits,
                    coalesce(sum(pending_credits), 0)::text as pending_credits
             from accounts group by currency order by currency`)
-        ).rows.map((r: { currency: string; accounts: number; balance: string; pending_debits: string; pending_credits: string }) => ({
-          currency: r.currency,
-          accounts: r.accounts,
-          balance: BigInt(r.balance),
-          pendingDebits: BigInt(r.pending_debits),
-          pendingCredits: BigInt(r.pending_credits),
-        }));
+        ).rows.map(
+          (r: {
+            currency: string;
+            accounts: number;
+            balance: string;
+            pending_debits: string;
+            pending_credits: string;
+          }) => ({
+            currency: r.currency,
+            accounts: r.accounts,
+            balance: BigInt(r.balance),
+            pendingDebits: BigInt(r.pending_debits),
+            pendingCredits: BigInt(r.pending_credits),
+          }),
+        );
         const suspectAccounts: AccountAudit[] = (
           await trx.raw(`
             with moves as (
@@ -221,22 +232,24 @@ export class LedgerRepository implements LedgerStore {
                or a.pending_credits <> coalesce(s.held_credits, 0)
                or (not a.allow_negative and a.balance - a.pending_debits < 0)
             order by a.id`)
-        ).rows.map((
-          r: { id: string; currency: string; allow_negative: boolean } & Record<
-            'balance' | 'pending_debits' | 'pending_credits' | 'posted_net' | 'held_debits' | 'held_credits',
-            string
-          >,
-        ) => ({
-          id: r.id,
-          currency: r.currency,
-          allowNegative: r.allow_negative,
-          balance: BigInt(r.balance),
-          pendingDebits: BigInt(r.pending_debits),
-          pendingCredits: BigInt(r.pending_credits),
-          postedNet: BigInt(r.posted_net),
-          heldDebits: BigInt(r.held_debits),
-          heldCredits: BigInt(r.held_credits),
-        }));
+        ).rows.map(
+          (
+            r: { id: string; currency: string; allow_negative: boolean } & Record<
+              'balance' | 'pending_debits' | 'pending_credits' | 'posted_net' | 'held_debits' | 'held_credits',
+              string
+            >,
+          ) => ({
+            id: r.id,
+            currency: r.currency,
+            allowNegative: r.allow_negative,
+            balance: BigInt(r.balance),
+            pendingDebits: BigInt(r.pending_debits),
+            pendingCredits: BigInt(r.pending_credits),
+            postedNet: BigInt(r.posted_net),
+            heldDebits: BigInt(r.held_debits),
+            heldCredits: BigInt(r.held_credits),
+          }),
+        );
         return { currencies, suspectAccounts };
       },
       { isolationLevel: 'repeatable read', readOnly: true },
@@ -253,7 +266,10 @@ export class LedgerRepository implements LedgerStore {
   }
 
   async listWallets(ownerId: string, page: Page) {
-    const result = await keysetPage<AccountRow>(this.knex('accounts').where({ owner_id: ownerId, type: 'wallet' }), page);
+    const result = await keysetPage<AccountRow>(
+      this.knex('accounts').where({ owner_id: ownerId, type: 'wallet' }),
+      page,
+    );
     return { data: result.data.map(toAccount), hasMore: result.hasMore };
   }
 
@@ -271,7 +287,10 @@ export class LedgerRepository implements LedgerStore {
       currency: account.currency,
       allow_negative: account.allowNegative,
     };
-    const conflict = account.type === 'wallet' ? '(owner_id, currency) where type = \'wallet\'' : '(code, currency) where type = \'system\'';
+    const conflict =
+      account.type === 'wallet'
+        ? "(owner_id, currency) where type = 'wallet'"
+        : "(code, currency) where type = 'system'";
     const inserted = await this.knex.raw(
       `insert into accounts (id, type, owner_id, code, currency, allow_negative)
        values (:id, :type, :owner_id, :code, :currency, :allow_negative)
@@ -280,7 +299,11 @@ export class LedgerRepository implements LedgerStore {
     );
     if (inserted.rows[0]) return { account: toAccount(inserted.rows[0]), created: true };
     const existing = await this.knex<AccountRow>('accounts')
-      .where(account.type === 'wallet' ? { owner_id: account.ownerId, currency: account.currency, type: 'wallet' } : { code: account.code, currency: account.currency, type: 'system' })
+      .where(
+        account.type === 'wallet'
+          ? { owner_id: account.ownerId, currency: account.currency, type: 'wallet' }
+          : { code: account.code, currency: account.currency, type: 'system' },
+      )
       .first();
     if (!existing) throw new Error('account vanished after conflict');
     return { account: toAccount(existing), created: false };

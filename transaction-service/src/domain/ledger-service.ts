@@ -28,14 +28,19 @@ export interface LedgerStore {
   /** Totals and mismatches, read from one snapshot. */
   audit(): Promise<LedgerAudit>;
   /** Inserts unless one exists for the owner+currency (or code+currency); returns the row either way. */
-  upsertAccount(account: Omit<Account, 'balance' | 'pendingDebits' | 'pendingCredits' | 'createdAt'>): Promise<{ account: Account; created: boolean }>;
+  upsertAccount(
+    account: Omit<Account, 'balance' | 'pendingDebits' | 'pendingCredits' | 'createdAt'>,
+  ): Promise<{ account: Account; created: boolean }>;
 }
 
 export interface LedgerTransaction {
   /** Locks the accounts (FOR UPDATE, in id order so concurrent transfers cannot deadlock). */
   lockAccounts(ids: string[]): Promise<Map<string, Account>>;
   findTransferByKey(initiator: string, idempotencyKey: string): Promise<Transfer | undefined>;
-  insertTransfer(transfer: Omit<Transfer, 'createdAt' | 'expiresAt' | 'resolvedAt'>, timeoutSeconds?: number): Promise<Transfer>;
+  insertTransfer(
+    transfer: Omit<Transfer, 'createdAt' | 'expiresAt' | 'resolvedAt'>,
+    timeoutSeconds?: number,
+  ): Promise<Transfer>;
   /** Locks a transfer row; `expired` is true when its deadline has passed by the database clock. */
   lockTransfer(id: string): Promise<{ transfer: Transfer; expired: boolean } | undefined>;
   /** The one update a transfer row ever gets: pending → posted | voided. */
@@ -65,18 +70,33 @@ export class LedgerService {
 
   /** The caller's wallet in a currency; the same one on every call. */
   openWallet(ownerId: string, currency: string) {
-    return this.store.upsertAccount({ id: newId('acct'), type: 'wallet', ownerId, code: null, currency, allowNegative: false });
+    return this.store.upsertAccount({
+      id: newId('acct'),
+      type: 'wallet',
+      ownerId,
+      code: null,
+      currency,
+      allowNegative: false,
+    });
   }
 
   /** A system account (provider clearing, fees…), created on first use. */
   ensureSystemAccount(code: string, currency: string) {
-    return this.store.upsertAccount({ id: newId('acct'), type: 'system', ownerId: null, code, currency, allowNegative: true });
+    return this.store.upsertAccount({
+      id: newId('acct'),
+      type: 'system',
+      ownerId: null,
+      code,
+      currency,
+      allowNegative: true,
+    });
   }
 
   async getAccount(actor: Actor, id: string): Promise<Account> {
     const account = await this.store.findAccount(id);
     // Someone else's account answers exactly like a missing one: ids reveal nothing.
-    if (!account || !canSee(actor, account)) throw ledgerErrors.account_not_found.create(`No such account: ${id}.`, { param: 'id' });
+    if (!account || !canSee(actor, account))
+      throw ledgerErrors.account_not_found.create(`No such account: ${id}.`, { param: 'id' });
     return account;
   }
 
@@ -117,33 +137,53 @@ export class LedgerService {
     }
   }
 
-  private async transferIn(tx: LedgerTransaction, actor: Actor, request: TransferRequest, idempotencyKey?: string): Promise<TransferResult> {
+  private async transferIn(
+    tx: LedgerTransaction,
+    actor: Actor,
+    request: TransferRequest,
+    idempotencyKey?: string,
+  ): Promise<TransferResult> {
     const initiator = initiatorOf(actor);
     if (idempotencyKey) {
       const existing = await tx.findTransferByKey(initiator, idempotencyKey);
       if (existing) {
         if (!sameRequest(existing, request)) {
-          throw commonErrors.idempotency_key_reused.create('This Idempotency-Key already made a different transfer.', { param: 'Idempotency-Key' });
+          throw commonErrors.idempotency_key_reused.create('This Idempotency-Key already made a different transfer.', {
+            param: 'Idempotency-Key',
+          });
         }
         const accounts = await tx.findAccounts([existing.debitAccountId, existing.creditAccountId]);
-        return { transfer: existing, from: accounts.get(existing.debitAccountId)!, to: accounts.get(existing.creditAccountId)!, replayed: true };
+        return {
+          transfer: existing,
+          from: accounts.get(existing.debitAccountId)!,
+          to: accounts.get(existing.creditAccountId)!,
+          replayed: true,
+        };
       }
     }
     const accounts = await tx.lockAccounts([request.fromAccount, request.toAccount]);
     const from = accounts.get(request.fromAccount);
     const to = accounts.get(request.toAccount);
     if (!from || !canSee(actor, from)) {
-      throw ledgerErrors.account_not_found.create(`No such account: ${request.fromAccount}.`, { param: 'from_account' });
+      throw ledgerErrors.account_not_found.create(`No such account: ${request.fromAccount}.`, {
+        param: 'from_account',
+      });
     }
-    if (!to) throw ledgerErrors.account_not_found.create(`No such account: ${request.toAccount}.`, { param: 'to_account' });
+    if (!to)
+      throw ledgerErrors.account_not_found.create(`No such account: ${request.toAccount}.`, { param: 'to_account' });
     if (actor.kind === 'user' && to.type === 'system') {
       throw ledgerErrors.system_account_forbidden.create(undefined, { param: 'to_account' });
     }
-    for (const [param, account] of [['from_account', from], ['to_account', to]] as const) {
+    for (const [param, account] of [
+      ['from_account', from],
+      ['to_account', to],
+    ] as const) {
       if (account.currency !== request.currency) {
         // Which currency a stranger's wallet holds is not the caller's business.
         const holds = canSee(actor, account) ? `holds ${account.currency}` : 'holds another currency';
-        throw ledgerErrors.currency_mismatch.create(`${param} ${account.id} ${holds}, not ${request.currency}.`, { param: 'currency' });
+        throw ledgerErrors.currency_mismatch.create(`${param} ${account.id} ${holds}, not ${request.currency}.`, {
+          param: 'currency',
+        });
       }
     }
     // Holds already placed count against the balance (Blnk #181 forgot this, and went negative).
@@ -189,7 +229,9 @@ export class LedgerService {
     const peek = await this.store.findTransfer(id);
     if (!peek || !(await this.involves(actor, peek))) throw transferNotFound(id);
     if (actor.kind === 'user' && peek.initiator !== initiatorOf(actor)) {
-      throw ledgerErrors.transfer_forbidden.create('Only whoever created a pending transfer may post or void it.', { param: 'id' });
+      throw ledgerErrors.transfer_forbidden.create('Only whoever created a pending transfer may post or void it.', {
+        param: 'id',
+      });
     }
     const outcome = await this.store.inTransaction(async (tx) => {
       // Same lock order as transfers (accounts by id, then the row), so the two never deadlock.
@@ -201,15 +243,22 @@ export class LedgerService {
       if (action === 'post' && expired) {
         return { expired: true as const, result: await this.release(tx, accounts, transfer, 'voided', null) };
       }
-      if (action === 'void') return { expired: false as const, result: await this.release(tx, accounts, transfer, 'voided', null) };
+      if (action === 'void')
+        return { expired: false as const, result: await this.release(tx, accounts, transfer, 'voided', null) };
       const amount = postAmount ?? transfer.amount;
       if (amount > transfer.amount) {
-        throw ledgerErrors.amount_exceeds_hold.create(`The hold is for ${transfer.amount}; at most that can be posted, not ${amount}.`, { param: 'amount' });
+        throw ledgerErrors.amount_exceeds_hold.create(
+          `The hold is for ${transfer.amount}; at most that can be posted, not ${amount}.`,
+          { param: 'amount' },
+        );
       }
       return { expired: false as const, result: await this.release(tx, accounts, transfer, 'posted', amount) };
     });
     if (outcome.expired) {
-      throw ledgerErrors.transfer_not_pending.create(`Transfer ${id} expired and was voided; it can no longer be posted.`, { param: 'id' });
+      throw ledgerErrors.transfer_not_pending.create(
+        `Transfer ${id} expired and was voided; it can no longer be posted.`,
+        { param: 'id' },
+      );
     }
     return outcome.result;
   }
@@ -266,10 +315,14 @@ export class LedgerService {
   }
 }
 
-const transferNotFound = (id: string) => ledgerErrors.transfer_not_found.create(`No such transfer: ${id}.`, { param: 'id' });
+const transferNotFound = (id: string) =>
+  ledgerErrors.transfer_not_found.create(`No such transfer: ${id}.`, { param: 'id' });
 
 const notPending = (t: Transfer) =>
-  ledgerErrors.transfer_not_pending.create(`Transfer ${t.id} is ${t.status}; only a pending transfer can be posted or voided.`, { param: 'id' });
+  ledgerErrors.transfer_not_pending.create(
+    `Transfer ${t.id} is ${t.status}; only a pending transfer can be posted or voided.`,
+    { param: 'id' },
+  );
 
 const LIMITED_FIELDS = [
   ['balance', 'balance'],

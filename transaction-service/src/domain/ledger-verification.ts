@@ -63,7 +63,13 @@ export function verifyLedger(audit: LedgerAudit): LedgerVerification {
   const discrepancies: Discrepancy[] = [];
   for (const c of audit.currencies) {
     if (c.balance !== 0n) {
-      discrepancies.push({ check: 'currency_balance_sum', currency: c.currency, expected: 0n, actual: c.balance, message: `${c.currency} balances sum to ${c.balance}, not 0.` });
+      discrepancies.push({
+        check: 'currency_balance_sum',
+        currency: c.currency,
+        expected: 0n,
+        actual: c.balance,
+        message: `${c.currency} balances sum to ${c.balance}, not 0.`,
+      });
     }
     if (c.pendingDebits !== c.pendingCredits) {
       discrepancies.push({
@@ -78,7 +84,14 @@ export function verifyLedger(audit: LedgerAudit): LedgerVerification {
   for (const a of audit.suspectAccounts) {
     const mismatch = (check: DiscrepancyCheck, expected: bigint, actual: bigint, what: string) => {
       if (expected !== actual) {
-        discrepancies.push({ check, currency: a.currency, account: a.id, expected, actual, message: `${a.id}: ${what} is ${actual}, its transfers say ${expected}.` });
+        discrepancies.push({
+          check,
+          currency: a.currency,
+          account: a.id,
+          expected,
+          actual,
+          message: `${a.id}: ${what} is ${actual}, its transfers say ${expected}.`,
+        });
       }
     };
     mismatch('account_balance', a.postedNet, a.balance, 'balance');
@@ -86,7 +99,14 @@ export function verifyLedger(audit: LedgerAudit): LedgerVerification {
     mismatch('account_pending_credits', a.heldCredits, a.pendingCredits, 'pending_credits');
     const availableNow = a.balance - a.pendingDebits;
     if (!a.allowNegative && availableNow < 0n) {
-      discrepancies.push({ check: 'wallet_negative', currency: a.currency, account: a.id, expected: 0n, actual: availableNow, message: `${a.id}: wallet available balance is ${availableNow}.` });
+      discrepancies.push({
+        check: 'wallet_negative',
+        currency: a.currency,
+        account: a.id,
+        expected: 0n,
+        actual: availableNow,
+        message: `${a.id}: wallet available balance is ${availableNow}.`,
+      });
     }
   }
   const bad = new Set(discrepancies.map((d) => d.currency));

@@ -74,7 +74,8 @@ export function accountRoutes(ledger: LedgerService) {
       path: '/v1/accounts/:id/transfers',
       operationId: 'listAccountTransfers',
       summary: "An account's transfers, newest first",
-      description: 'Transfers debiting or crediting the account, pending ones included. Keyset-paginated: a page costs the same at any depth.',
+      description:
+        'Transfers debiting or crediting the account, pending ones included. Keyset-paginated: a page costs the same at any depth.',
       tags: ['accounts'],
       auth: auth.userOrClient('ledger:read'),
       request: { params: AccountIdParams, query: TransferListQuery },
@@ -94,7 +95,8 @@ export function accountRoutes(ledger: LedgerService) {
       path: '/v1/system-accounts',
       operationId: 'ensureSystemAccount',
       summary: 'Get or create a system account (provider clearing, fees…)',
-      description: 'For service clients with ledger:write. System accounts may go negative: they mirror money outside MicroPay.',
+      description:
+        'For service clients with ledger:write. System accounts may go negative: they mirror money outside MicroPay.',
       tags: ['accounts'],
       internal: true,
       auth: auth.client('ledger:write'),

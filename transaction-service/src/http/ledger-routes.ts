@@ -17,7 +17,9 @@ export function ledgerRoutes(ledger: LedgerService) {
       tags: ['ledger'],
       // Admins (users in the admin group) or service clients holding ledger:read.
       auth: { public: false, users: true, groups: ['admin'], clientScopes: ['ledger:read'] },
-      responses: { 200: { description: 'The verification report (ok: false lists what is wrong).', schema: VerificationSchema } },
+      responses: {
+        200: { description: 'The verification report (ok: false lists what is wrong).', schema: VerificationSchema },
+      },
       async handler() {
         const checkedAt = new Date();
         return { status: 200, body: presentVerification(await ledger.verify(), checkedAt) };

@@ -42,7 +42,8 @@ export function presentTransfer(t: Transfer) {
 }
 
 /** An exact integer: a JSON number while it is safe, beyond 2^53−1 a decimal string. */
-const exact = (n: bigint) => (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString());
+const exact = (n: bigint) =>
+  n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
 
 export function presentVerification(v: LedgerVerification, checkedAt: Date) {
   return {

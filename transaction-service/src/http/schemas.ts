@@ -7,7 +7,9 @@ export const TRANSFER_ID = /^tr_[0-9A-HJKMNP-TV-Z]{26}$/;
 const accountId = z.string().regex(ACCOUNT_ID, { error: 'must be an account id (acct_…)' });
 
 export const AccountIdParams = z.strictObject({ id: accountId });
-export const TransferIdParams = z.strictObject({ id: z.string().regex(TRANSFER_ID, { error: 'must be a transfer id (tr_…)' }) });
+export const TransferIdParams = z.strictObject({
+  id: z.string().regex(TRANSFER_ID, { error: 'must be a transfer id (tr_…)' }),
+});
 export const AccountListQuery = listQuerySchema(ACCOUNT_ID);
 export const TransferListQuery = listQuerySchema(TRANSFER_ID);
 
@@ -35,14 +37,20 @@ export const CreateTransferBody = z
     currency: currencySchema,
     description: z.string().max(500).optional(),
     metadata: metadataSchema.optional(),
-    pending: z.boolean().optional().meta({ description: 'true: place a hold (a pending transfer) to post or void later.' }),
+    pending: z
+      .boolean()
+      .optional()
+      .meta({ description: 'true: place a hold (a pending transfer) to post or void later.' }),
     timeout_seconds: z
       .number({ error: `must be an integer number of seconds, 1 to ${MAX_TIMEOUT_SECONDS}` })
       .int({ error: `must be an integer number of seconds, 1 to ${MAX_TIMEOUT_SECONDS}` })
       .min(1, { error: `must be an integer number of seconds, 1 to ${MAX_TIMEOUT_SECONDS}` })
       .max(MAX_TIMEOUT_SECONDS, { error: `must be an integer number of seconds, 1 to ${MAX_TIMEOUT_SECONDS}` })
       .optional()
-      .meta({ description: 'Pending transfers only: voided automatically if not posted or voided within this time. Default: no deadline.' }),
+      .meta({
+        description:
+          'Pending transfers only: voided automatically if not posted or voided within this time. Default: no deadline.',
+      }),
   })
   .refine((b) => b.timeout_seconds === undefined || b.pending === true, {
     error: 'applies only to pending transfers (pending: true)',
@@ -52,7 +60,9 @@ export const CreateTransferBody = z
 
 export const PostTransferBody = z
   .strictObject({
-    amount: amountSchema.optional().meta({ description: 'How much of the hold to post (default: all of it); the rest is released.' }),
+    amount: amountSchema
+      .optional()
+      .meta({ description: 'How much of the hold to post (default: all of it); the rest is released.' }),
   })
   .meta({ id: 'PostTransferRequest' })
   .optional();
@@ -76,7 +86,8 @@ export const AccountSchema = z
     flags: z
       .object({
         allow_negative: z.boolean().meta({
-          description: 'Whether the balance may go below 0. false for wallets (a debit past available is refused with 402); true for system accounts such as provider clearing.',
+          description:
+            'Whether the balance may go below 0. false for wallets (a debit past available is refused with 402); true for system accounts such as provider clearing.',
         }),
       })
       .meta({ description: "The account's balance rules." }),
@@ -95,8 +106,15 @@ export const TransferSchema = z
     amount: z.number().int(),
     currency: z.string(),
     status: z.enum(['pending', 'posted', 'voided']),
-    posted_amount: z.number().int().nullable().meta({ description: 'What moved: amount, or less after a partial post; null unless posted.' }),
-    expires_at: z.iso.datetime().nullable().meta({ description: 'Pending transfers: voided at this time unless posted or voided first.' }),
+    posted_amount: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'What moved: amount, or less after a partial post; null unless posted.' }),
+    expires_at: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: 'Pending transfers: voided at this time unless posted or voided first.' }),
     resolved_at: z.iso.datetime().nullable().meta({ description: 'When a pending transfer was posted or voided.' }),
     description: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
@@ -104,18 +122,28 @@ export const TransferSchema = z
     balances: z
       .record(z.string(), z.object({ id: z.string(), ...balanceFields }))
       .optional()
-      .meta({ description: 'Balances right after the transfer (or its post or void), of the accounts the caller may see.' }),
+      .meta({
+        description: 'Balances right after the transfer (or its post or void), of the accounts the caller may see.',
+      }),
   })
   .meta({ id: 'Transfer' });
 
 export const TransferListSchema = listResponseSchema(TransferSchema);
 
-const ExactInteger = z
-  .union([z.number().int(), z.string().regex(/^-?\d+$/)])
-  .meta({ description: 'An integer in minor units: a JSON number up to 2^53−1 in size, beyond that a decimal string, so no digit is lost.' });
+const ExactInteger = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).meta({
+  description:
+    'An integer in minor units: a JSON number up to 2^53−1 in size, beyond that a decimal string, so no digit is lost.',
+});
 
 const DiscrepancySchema = z.object({
-  check: z.enum(['currency_balance_sum', 'currency_pending_sum', 'account_balance', 'account_pending_debits', 'account_pending_credits', 'wallet_negative']),
+  check: z.enum([
+    'currency_balance_sum',
+    'currency_pending_sum',
+    'account_balance',
+    'account_pending_debits',
+    'account_pending_credits',
+    'wallet_negative',
+  ]),
   currency: z.string(),
   account: z.string().optional(),
   expected: ExactInteger,

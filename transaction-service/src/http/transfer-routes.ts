@@ -14,7 +14,8 @@ export function transferRoutes(ledger: LedgerService, metrics: LedgerMetrics) {
     try {
       const result = await ledger.resolveTransfer(...args);
       metrics.resolutions.inc({ action, outcome: 'ok' });
-      if (result.transfer.postedAmount) metrics.volume.inc({ currency: result.transfer.currency }, result.transfer.postedAmount);
+      if (result.transfer.postedAmount)
+        metrics.volume.inc({ currency: result.transfer.currency }, result.transfer.postedAmount);
       return result;
     } catch (error) {
       metrics.resolutions.inc({ action, outcome: outcomeOf(error) });
@@ -37,7 +38,9 @@ export function transferRoutes(ledger: LedgerService, metrics: LedgerMetrics) {
       auth: auth.userOrClient('ledger:write'),
       idempotency: 'required',
       request: { body: CreateTransferBody },
-      responses: { 201: { description: 'The posted (or pending) transfer with resulting balances.', schema: TransferSchema } },
+      responses: {
+        201: { description: 'The posted (or pending) transfer with resulting balances.', schema: TransferSchema },
+      },
       errors: [
         ledgerErrors.account_not_found,
         ledgerErrors.insufficient_funds,
@@ -105,10 +108,19 @@ export function transferRoutes(ledger: LedgerService, metrics: LedgerMetrics) {
       idempotency: 'optional',
       request: { params: TransferIdParams, body: PostTransferBody },
       responses: { 200: { description: 'The posted transfer with resulting balances.', schema: TransferSchema } },
-      errors: [ledgerErrors.transfer_not_found, ledgerErrors.transfer_not_pending, ledgerErrors.transfer_forbidden, ledgerErrors.amount_exceeds_hold, ledgerErrors.balance_limit_exceeded],
+      errors: [
+        ledgerErrors.transfer_not_found,
+        ledgerErrors.transfer_not_pending,
+        ledgerErrors.transfer_forbidden,
+        ledgerErrors.amount_exceeds_hold,
+        ledgerErrors.balance_limit_exceeded,
+      ],
       async handler({ params, body, caller }) {
         const actor = actorOf(caller);
-        return { status: 200, body: presentTransferResult(await resolve('post', actor, params.id, 'post', body?.amount), actor) };
+        return {
+          status: 200,
+          body: presentTransferResult(await resolve('post', actor, params.id, 'post', body?.amount), actor),
+        };
       },
     }),
     defineRoute({

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { call } from '@micropay/platform/testing';
-import { balanceOf, fundedWallet, startLedgerTestApp, transfer, verify, type LedgerTestApp } from '../support/ledger-test-app';
+import {
+  balanceOf,
+  fundedWallet,
+  startLedgerTestApp,
+  transfer,
+  verify,
+  type LedgerTestApp,
+} from '../support/ledger-test-app';
 
 // Against embedded PGlite these run one transaction at a time; against the PostgreSQL server
 // (CI's second run) the requests really race for the same rows.
@@ -16,7 +23,14 @@ describe('transaction-service under concurrent requests', () => {
     const alice = await fundedWallet(app, 1000);
     const bob = await fundedWallet(app, 0);
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => transfer(app, alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 100, currency: 'usd' })),
+      Array.from({ length: 50 }, () =>
+        transfer(app, alice.token, {
+          from_account: alice.wallet.id,
+          to_account: bob.wallet.id,
+          amount: 100,
+          currency: 'usd',
+        }),
+      ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).to.have.length(10);
@@ -33,7 +47,13 @@ describe('transaction-service under concurrent requests', () => {
     const bob = await fundedWallet(app, 0);
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        transfer(app, alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 100, currency: 'usd', ...(i % 2 ? { pending: true } : {}) }),
+        transfer(app, alice.token, {
+          from_account: alice.wallet.id,
+          to_account: bob.wallet.id,
+          amount: 100,
+          currency: 'usd',
+          ...(i % 2 ? { pending: true } : {}),
+        }),
       ),
     );
     expect(results.filter((r) => r.status === 201)).to.have.length(10);
@@ -62,7 +82,9 @@ describe('transaction-service under concurrent requests', () => {
     expect(balances[0]!.balance).to.equal(500 + rounds * 4);
     expect((await verify(app)).discrepancies).to.deep.equal([]);
     // Accounts are locked in id order, so the database never even had to break a deadlock.
-    expect((await call(app.url, 'GET', '/metrics')).body).not.to.match(/ledger_transaction_retries_total\{[^}]*sqlstate="40P01"/);
+    expect((await call(app.url, 'GET', '/metrics')).body).not.to.match(
+      /ledger_transaction_retries_total\{[^}]*sqlstate="40P01"/,
+    );
   });
 
   it('the same Idempotency-Key sent 20 times at once makes one transfer: the rest are replays or 409s', async () => {
@@ -72,7 +94,9 @@ describe('transaction-service under concurrent requests', () => {
     const key = `twenty-${alice.wallet.id}`;
     const results = await Promise.all(Array.from({ length: 20 }, () => transfer(app, alice.token, body, key)));
     const created = results.filter((r) => r.status === 201);
-    expect(results.every((r) => r.status === 201 || (r.status === 409 && r.body.error.code === 'idempotency_key_in_use'))).to.equal(true);
+    expect(
+      results.every((r) => r.status === 201 || (r.status === 409 && r.body.error.code === 'idempotency_key_in_use')),
+    ).to.equal(true);
     const fresh = created.filter((r) => r.headers.get('idempotent-replayed') !== 'true');
     expect(fresh).to.have.length(1);
     expect(new Set(created.map((r) => r.body.id))).to.deep.equal(new Set([fresh[0]!.body.id]));
@@ -83,9 +107,19 @@ describe('transaction-service under concurrent requests', () => {
   it('posting and voiding the same hold at once: exactly one wins', async () => {
     const alice = await fundedWallet(app, 1000);
     const bob = await fundedWallet(app, 0);
-    const hold = (await transfer(app, alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 300, currency: 'usd', pending: true })).body;
+    const hold = (
+      await transfer(app, alice.token, {
+        from_account: alice.wallet.id,
+        to_account: bob.wallet.id,
+        amount: 300,
+        currency: 'usd',
+        pending: true,
+      })
+    ).body;
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => call(app.url, 'POST', `/v1/transfers/${hold.id}/${i % 2 ? 'void' : 'post'}`, { token: alice.token })),
+      Array.from({ length: 10 }, (_, i) =>
+        call(app.url, 'POST', `/v1/transfers/${hold.id}/${i % 2 ? 'void' : 'post'}`, { token: alice.token }),
+      ),
     );
     expect(results.filter((r) => r.status === 200)).to.have.length(1);
     expect(results.filter((r) => r.status === 409)).to.have.length(9);

@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { call } from '@micropay/platform/testing';
-import { balanceOf, fundedWallet, ledgerClient, startLedgerTestApp, transfer, verify, type LedgerTestApp } from '../support/ledger-test-app';
+import {
+  balanceOf,
+  fundedWallet,
+  ledgerClient,
+  startLedgerTestApp,
+  transfer,
+  verify,
+  type LedgerTestApp,
+} from '../support/ledger-test-app';
 
 /** Accounts 0..2 are user wallets, 3 is a system account (may go negative). */
 const ACCOUNTS = 4;
@@ -17,8 +25,24 @@ const account = fc.integer({ min: 0, max: ACCOUNTS - 1 });
 const source = fc.constantFrom(0, 0, 1, 1, 2, SYSTEM);
 const amount = fc.integer({ min: 1, max: 300 });
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('transfer' as const), from: source, to: account, amount, pending: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('post' as const), hold: fc.nat(), amount: fc.option(amount, { nil: undefined }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('transfer' as const),
+      from: source,
+      to: account,
+      amount,
+      pending: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('post' as const),
+      hold: fc.nat(),
+      amount: fc.option(amount, { nil: undefined }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('void' as const), hold: fc.nat() }) },
 );
 
@@ -51,9 +75,21 @@ describe('transaction-service ledger properties (fast-check)', () => {
   async function world(): Promise<ModelAccount[]> {
     const client = await ledgerClient(app);
     const wallets = await Promise.all([300, 500, 0].map((funds) => fundedWallet(app, funds)));
-    const system = (await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code: `prop:${wallets[0]!.wallet.id.slice(-8).toLowerCase()}`, currency: 'usd' } })).body;
+    const system = (
+      await call(app.url, 'POST', '/v1/system-accounts', {
+        token: client,
+        body: { code: `prop:${wallets[0]!.wallet.id.slice(-8).toLowerCase()}`, currency: 'usd' },
+      })
+    ).body;
     return [
-      ...wallets.map((w, i) => ({ id: w.wallet.id, token: w.token, wallet: true, balance: [300, 500, 0][i]!, pendingDebits: 0, pendingCredits: 0 })),
+      ...wallets.map((w, i) => ({
+        id: w.wallet.id,
+        token: w.token,
+        wallet: true,
+        balance: [300, 500, 0][i]!,
+        pendingDebits: 0,
+        pendingCredits: 0,
+      })),
       { id: system.id, token: client, wallet: false, balance: 0, pendingDebits: 0, pendingCredits: 0 },
     ];
   }
@@ -63,7 +99,13 @@ describe('transaction-service ledger properties (fast-check)', () => {
     if (cmd.kind === 'transfer') {
       const from = model[cmd.from]!;
       const to = model[cmd.to]!;
-      const res = await transfer(app, from.token, { from_account: from.id, to_account: to.id, amount: cmd.amount, currency: 'usd', ...(cmd.pending ? { pending: true } : {}) });
+      const res = await transfer(app, from.token, {
+        from_account: from.id,
+        to_account: to.id,
+        amount: cmd.amount,
+        currency: 'usd',
+        ...(cmd.pending ? { pending: true } : {}),
+      });
       let expected = 201;
       if (cmd.from === cmd.to) expected = 400;
       else if (from.wallet && cmd.to === SYSTEM) expected = 403;
@@ -93,7 +135,9 @@ describe('transaction-service ledger properties (fast-check)', () => {
     let expected = 200;
     if (hold.status !== 'pending') expected = 409;
     else if (posted > hold.amount) expected = 400;
-    expect(res.status, `${JSON.stringify(cmd)} on ${JSON.stringify(hold)} → ${JSON.stringify(res.body)}`).to.equal(expected);
+    expect(res.status, `${JSON.stringify(cmd)} on ${JSON.stringify(hold)} → ${JSON.stringify(res.body)}`).to.equal(
+      expected,
+    );
     if (expected !== 200) return;
     hold.status = cmd.kind === 'post' ? 'posted' : 'voided';
     from.pendingDebits -= hold.amount;
@@ -105,7 +149,11 @@ describe('transaction-service ledger properties (fast-check)', () => {
   async function expectBooksMatch(model: ModelAccount[]) {
     for (const a of model) {
       const actual = await balanceOf(app, a.id);
-      expect(actual, a.id).to.include({ balance: a.balance, pending_debits: a.pendingDebits, pending_credits: a.pendingCredits });
+      expect(actual, a.id).to.include({
+        balance: a.balance,
+        pending_debits: a.pendingDebits,
+        pending_credits: a.pendingCredits,
+      });
       if (a.wallet) expect(actual.available, a.id).to.be.at.least(0);
     }
     const report = await verify(app);
@@ -124,7 +172,14 @@ describe('transaction-service ledger properties (fast-check)', () => {
       {
         numRuns: 40,
         // Always tried first: the shape of Blnk #181 (a hold, then spending what only the posted balance covers).
-        examples: [[[{ kind: 'transfer', from: 0, to: 1, amount: 50, pending: true }, { kind: 'transfer', from: 0, to: 1, amount: 251, pending: false }]]],
+        examples: [
+          [
+            [
+              { kind: 'transfer', from: 0, to: 1, amount: 50, pending: true },
+              { kind: 'transfer', from: 0, to: 1, amount: 251, pending: false },
+            ],
+          ],
+        ],
       },
     );
   });
@@ -136,9 +191,17 @@ describe('transaction-service ledger properties (fast-check)', () => {
         const model = await world();
         // Holds first (so posts and voids have something to race for), then everything at once.
         const holds: string[] = [];
-        for (const cmd of commands.filter((c) => c.kind === 'transfer' && c.pending && c.from !== c.to && c.to !== SYSTEM).slice(0, 3)) {
+        for (const cmd of commands
+          .filter((c) => c.kind === 'transfer' && c.pending && c.from !== c.to && c.to !== SYSTEM)
+          .slice(0, 3)) {
           if (cmd.kind !== 'transfer') continue;
-          const res = await transfer(app, model[cmd.from]!.token, { from_account: model[cmd.from]!.id, to_account: model[cmd.to]!.id, amount: cmd.amount, currency: 'usd', pending: true });
+          const res = await transfer(app, model[cmd.from]!.token, {
+            from_account: model[cmd.from]!.id,
+            to_account: model[cmd.to]!.id,
+            amount: cmd.amount,
+            currency: 'usd',
+            pending: true,
+          });
           if (res.status === 201) holds.push(res.body.id);
         }
         const client = await ledgerClient(app);
@@ -146,11 +209,20 @@ describe('transaction-service ledger properties (fast-check)', () => {
           commands.map((cmd) => {
             if (cmd.kind === 'transfer') {
               const from = model[cmd.from]!;
-              return transfer(app, from.token, { from_account: from.id, to_account: model[cmd.to]!.id, amount: cmd.amount, currency: 'usd', ...(cmd.pending ? { pending: true } : {}) });
+              return transfer(app, from.token, {
+                from_account: from.id,
+                to_account: model[cmd.to]!.id,
+                amount: cmd.amount,
+                currency: 'usd',
+                ...(cmd.pending ? { pending: true } : {}),
+              });
             }
             const hold = holds[cmd.hold % Math.max(holds.length, 1)];
             if (!hold) return undefined;
-            return call(app.url, 'POST', `/v1/transfers/${hold}/${cmd.kind}`, { token: client, ...(cmd.kind === 'post' && cmd.amount ? { body: { amount: cmd.amount } } : {}) });
+            return call(app.url, 'POST', `/v1/transfers/${hold}/${cmd.kind}`, {
+              token: client,
+              ...(cmd.kind === 'post' && cmd.amount ? { body: { amount: cmd.amount } } : {}),
+            });
           }),
         );
         for (const res of results) if (res) expect(res.status, JSON.stringify(res.body)).to.be.below(500);

@@ -1,5 +1,12 @@
 import { loadConfig, type Database } from '@micropay/platform';
-import { call, listen, type Listening, openTestDatabase, testInfrastructure, TestIssuer } from '@micropay/platform/testing';
+import {
+  call,
+  listen,
+  type Listening,
+  openTestDatabase,
+  testInfrastructure,
+  TestIssuer,
+} from '@micropay/platform/testing';
 import { createApp } from '../../src/app';
 import { configSchema } from '../../src/config';
 import { migrations } from '../../src/data/migrations';
@@ -19,7 +26,10 @@ export async function startLedgerTestApp(): Promise<LedgerTestApp> {
   const issuer = await TestIssuer.start();
   const db = await openTestDatabase('ledger', migrations);
   const config = loadConfig(configSchema, {});
-  const deps = createDependencies({ config, ...testInfrastructure('transaction-service', db) }, { verifier: issuer.verifier() });
+  const deps = createDependencies(
+    { config, ...testInfrastructure('transaction-service', db) },
+    { verifier: issuer.verifier() },
+  );
   const server = await listen(createApp(deps));
   return {
     url: server.url,
@@ -45,7 +55,9 @@ export async function fundedWallet(app: LedgerTestApp, funds: number, currency =
   const wallet = (await call(app.url, 'POST', '/v1/accounts', { token, body: { currency } })).body;
   if (funds > 0) {
     const client = await app.issuer.clientToken('payment-service', ['ledger:write', 'ledger:read']);
-    const clearing = (await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code: 'clearing:test', currency } })).body;
+    const clearing = (
+      await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code: 'clearing:test', currency } })
+    ).body;
     const res = await call(app.url, 'POST', '/v1/transfers', {
       token: client,
       body: { from_account: clearing.id, to_account: wallet.id, amount: funds, currency },
@@ -58,17 +70,28 @@ export async function fundedWallet(app: LedgerTestApp, funds: number, currency =
 
 let keys = 0;
 /** POST /v1/transfers with a fresh Idempotency-Key unless one is given. */
-export const transfer = (app: LedgerTestApp, token: string, body: Record<string, unknown>, key = `k-${Date.now()}-${(keys += 1)}`) =>
-  call(app.url, 'POST', '/v1/transfers', { token, body, headers: { 'idempotency-key': key } });
+export const transfer = (
+  app: LedgerTestApp,
+  token: string,
+  body: Record<string, unknown>,
+  key = `k-${Date.now()}-${(keys += 1)}`,
+) => call(app.url, 'POST', '/v1/transfers', { token, body, headers: { 'idempotency-key': key } });
 
 /** A service client that may move money to and from system accounts and read everything. */
-export const ledgerClient = (app: LedgerTestApp) => app.issuer.clientToken('payment-service', ['ledger:write', 'ledger:read']);
+export const ledgerClient = (app: LedgerTestApp) =>
+  app.issuer.clientToken('payment-service', ['ledger:write', 'ledger:read']);
 
 /** The ledger's own verification report, asked for as a ledger:read client. */
 export async function verify(app: LedgerTestApp) {
-  const res = await call(app.url, 'GET', '/v1/ledger/verify', { token: await app.issuer.clientToken('auditor', ['ledger:read']) });
+  const res = await call(app.url, 'GET', '/v1/ledger/verify', {
+    token: await app.issuer.clientToken('auditor', ['ledger:read']),
+  });
   if (res.status !== 200) throw new Error(`verify failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { ok: boolean; discrepancies: unknown[]; currencies: { currency: string; balance_total: number | string }[] };
+  return res.body as {
+    ok: boolean;
+    discrepancies: unknown[];
+    currencies: { currency: string; balance_total: number | string }[];
+  };
 }
 
 export const balanceOf = async (app: LedgerTestApp, accountId: string) =>

@@ -6,4 +6,10 @@ import { sessionsAndLoginAttemptsMigration } from './0004-sessions-and-login-att
 import { cleanupIndexesMigration } from './0005-cleanup-indexes';
 
 /** Applied in this order, in the `auth` schema. Append only. */
-export const migrations: Migration[] = [usersMigration, signingKeysMigration, refreshTokensMigration, sessionsAndLoginAttemptsMigration, cleanupIndexesMigration];
+export const migrations: Migration[] = [
+  usersMigration,
+  signingKeysMigration,
+  refreshTokensMigration,
+  sessionsAndLoginAttemptsMigration,
+  cleanupIndexesMigration,
+];

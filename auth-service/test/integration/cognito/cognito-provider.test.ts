@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { AdminAddUserToGroupCommand, AdminGetUserCommand, AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
 import { createTokenVerifier } from '@micropay/platform';
 import { call } from '@micropay/platform/testing';
@@ -32,7 +36,9 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
         COGNITO_REGION: EMULATOR_REGION,
         COGNITO_USER_POOL_ID: cognito.userPoolId,
         COGNITO_CLIENT_ID: client.clientId,
-        ...(client.clientSecret ? { COGNITO_CLIENT_SECRET: options.secret === 'right' ? client.clientSecret : `${client.clientSecret}x` } : {}),
+        ...(client.clientSecret
+          ? { COGNITO_CLIENT_SECRET: options.secret === 'right' ? client.clientSecret : `${client.clientSecret}x` }
+          : {}),
         COGNITO_AUTO_CONFIRM: String(options.autoConfirm),
         COGNITO_ENDPOINT: cognito.endpoint,
         COGNITO_ISSUER: cognito.issuer,
@@ -43,8 +49,10 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
     return { app, clientId: client.clientId };
   }
 
-  const register = (app: AuthTestApp, email: string, pw = password) => call(app.url, 'POST', '/v1/auth/register', { body: { email, password: pw, name: 'Ana' } });
-  const login = (app: AuthTestApp, email: string, pw = password) => call(app.url, 'POST', '/v1/auth/login', { body: { email, password: pw } });
+  const register = (app: AuthTestApp, email: string, pw = password) =>
+    call(app.url, 'POST', '/v1/auth/register', { body: { email, password: pw, name: 'Ana' } });
+  const login = (app: AuthTestApp, email: string, pw = password) =>
+    call(app.url, 'POST', '/v1/auth/login', { body: { email, password: pw } });
 
   describe('with auto-confirm', () => {
     let app: AuthTestApp;
@@ -59,7 +67,9 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
       expect(res.status).to.equal(201);
       expect(res.body).to.include({ object: 'user', email, name: 'Ana' });
       expect(res.body.groups).to.deep.equal(['customer']);
-      const user = await cognito.admin.send(new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: res.body.id }));
+      const user = await cognito.admin.send(
+        new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: res.body.id }),
+      );
       expect(user.UserStatus).to.equal('CONFIRMED');
 
       const tokens = await login(app, email);
@@ -68,7 +78,11 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
       expect(tokens.body.expires_in).to.be.a('number').greaterThan(0);
       expect(tokens.body.refresh_token).to.match(/^mpc1\./);
       // The platform verifier every service uses accepts Cognito's tokens, fetching the pool's JWKS with jose.
-      const verifier = createTokenVerifier({ issuer: cognito.issuer, jwksUrl: `${cognito.issuer}/.well-known/jwks.json`, clientIds: [clientId] });
+      const verifier = createTokenVerifier({
+        issuer: cognito.issuer,
+        jwksUrl: `${cognito.issuer}/.well-known/jwks.json`,
+        clientIds: [clientId],
+      });
       const caller = await verifier.verify(tokens.body.access_token);
       expect(caller).to.include({ kind: 'user', sub: res.body.id, clientId });
       expect(caller.groups).to.deep.equal(['customer']);
@@ -110,7 +124,9 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
       const bad = await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: forged } });
       expect(bad.status).to.equal(401);
       expect(bad.body.error.code).to.equal('invalid_refresh_token');
-      expect((await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: 'not-ours' } })).status).to.equal(401);
+      expect(
+        (await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: 'not-ours' } })).status,
+      ).to.equal(401);
     });
 
     it('GET /v1/auth/me returns the caller from Cognito (GetUser, AdminGetUser, groups)', async () => {
@@ -127,9 +143,14 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
       const email = uniqueEmail('revoke');
       await register(app, email);
       const tokens = (await login(app, email)).body;
-      const res = await call(app.url, 'POST', '/v1/auth/logout', { token: tokens.access_token, body: { refresh_token: tokens.refresh_token } });
+      const res = await call(app.url, 'POST', '/v1/auth/logout', {
+        token: tokens.access_token,
+        body: { refresh_token: tokens.refresh_token },
+      });
       expect(res.status).to.equal(204);
-      expect((await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: tokens.refresh_token } })).status).to.equal(401);
+      expect(
+        (await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: tokens.refresh_token } })).status,
+      ).to.equal(401);
     });
 
     it('logout without a refresh token signs out everywhere (GlobalSignOut): me and refresh answer 401', async () => {
@@ -140,27 +161,42 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
       const me = await call(app.url, 'GET', '/v1/auth/me', { token: tokens.access_token });
       expect(me.status).to.equal(401);
       expect(me.body.error.code).to.equal('invalid_token');
-      expect((await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: tokens.refresh_token } })).status).to.equal(401);
+      expect(
+        (await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: tokens.refresh_token } })).status,
+      ).to.equal(401);
     });
 
     it('lets an admin change groups with AdminAddUserToGroup / AdminRemoveUserFromGroup; others get 403', async () => {
       const adminEmail = uniqueEmail('admin');
       const adminId = (await register(app, adminEmail)).body.id;
-      await cognito.admin.send(new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: adminId, GroupName: 'admin' }));
+      await cognito.admin.send(
+        new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: adminId, GroupName: 'admin' }),
+      );
       const adminToken = (await login(app, adminEmail)).body.access_token;
       const email = uniqueEmail('member');
       const id = (await register(app, email)).body.id;
       const userToken = (await login(app, email)).body.access_token;
 
-      const refused = await call(app.url, 'PUT', `/v1/auth/users/${id}/groups`, { token: userToken, body: { groups: ['admin'] } });
+      const refused = await call(app.url, 'PUT', `/v1/auth/users/${id}/groups`, {
+        token: userToken,
+        body: { groups: ['admin'] },
+      });
       expect(refused.status).to.equal(403);
 
-      const res = await call(app.url, 'PUT', `/v1/auth/users/${id}/groups`, { token: adminToken, body: { groups: ['merchant'] } });
+      const res = await call(app.url, 'PUT', `/v1/auth/users/${id}/groups`, {
+        token: adminToken,
+        body: { groups: ['merchant'] },
+      });
       expect(res.status).to.equal(200);
       expect(res.body.groups).to.deep.equal(['merchant']);
-      const groups = await cognito.admin.send(new AdminListGroupsForUserCommand({ UserPoolId: cognito.userPoolId, Username: id }));
+      const groups = await cognito.admin.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: cognito.userPoolId, Username: id }),
+      );
       expect(groups.Groups!.map((g) => g.GroupName)).to.deep.equal(['merchant']);
-      const missing = await call(app.url, 'PUT', '/v1/auth/users/00000000-0000-4000-8000-000000000000/groups', { token: adminToken, body: { groups: ['merchant'] } });
+      const missing = await call(app.url, 'PUT', '/v1/auth/users/00000000-0000-4000-8000-000000000000/groups', {
+        token: adminToken,
+        body: { groups: ['merchant'] },
+      });
       expect(missing.status).to.equal(404);
     });
 
@@ -172,7 +208,7 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
       expect(res.headers.get('retry-after')).to.equal('1');
     });
 
-    it('does not serve the local issuer\'s JWKS or token endpoint (Cognito has its own)', async () => {
+    it("does not serve the local issuer's JWKS or token endpoint (Cognito has its own)", async () => {
       expect((await call(app.url, 'GET', '/.well-known/jwks.json')).status).to.equal(404);
       expect((await call(app.url, 'POST', '/oauth2/token')).status).to.equal(404);
     });
@@ -202,7 +238,11 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
       // An email with no sign-up gets the same answer as a wrong code: confirm reveals no accounts.
       const nobody = await call(app.url, 'POST', '/v1/auth/confirm', { body: { email: uniqueEmail('nobody'), code } });
       expect(nobody.status).to.equal(400);
-      expect(nobody.body.error).to.include({ code: 'invalid_confirmation_code', param: 'code', message: wrong.body.error.message });
+      expect(nobody.body.error).to.include({
+        code: 'invalid_confirmation_code',
+        param: 'code',
+        message: wrong.body.error.message,
+      });
     });
   });
 
@@ -213,7 +253,10 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
       await register(app, email);
       const tokens = await login(app, email);
       expect(tokens.status).to.equal(200);
-      expect((await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: tokens.body.refresh_token } })).status).to.equal(200);
+      expect(
+        (await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: tokens.body.refresh_token } }))
+          .status,
+      ).to.equal(200);
     });
 
     it('and a wrong secret is refused', async () => {

@@ -24,7 +24,10 @@ describe('signing key rotation', () => {
     const remote = app.verifier();
     await remote.verify(before.tokens.access_token);
     // Age the stored key past the rotation period, and move this replica's clock past its key cache.
-    await app.db.knex('signing_keys').where({ kid: oldKid }).update({ created_at: new Date(Date.now() - 25 * 3600 * 1000) });
+    await app.db
+      .knex('signing_keys')
+      .where({ kid: oldKid })
+      .update({ created_at: new Date(Date.now() - 25 * 3600 * 1000) });
     clock += 61_000;
 
     // Rotated: the new key is published at once, but the old one signs on for NEW_KEY_LEAD_SECONDS.
@@ -32,12 +35,17 @@ describe('signing key rotation', () => {
     expect(decodeProtectedHeader(during.tokens.access_token).kid).to.equal(oldKid);
     const newKid = (await app.db.knex('signing_keys').whereNull('retired_at').first()).kid;
     expect(newKid).not.to.equal(oldKid);
-    expect((await call(app.url, 'GET', '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid)).to.include.members([oldKid, newKid]);
+    expect(
+      (await call(app.url, 'GET', '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid),
+    ).to.include.members([oldKid, newKid]);
     expect((await remote.verify(during.tokens.access_token)).sub).to.equal(during.userId);
 
     // The lead and this replica's cache have passed (database and replica clocks), and so has the
     // remote verifier's 30 s refetch cooldown: it meets the new kid and fetches the JWKS again.
-    await app.db.knex('signing_keys').where({ kid: oldKid }).update({ retired_at: app.db.knex.raw(`retired_at - interval '${NEW_KEY_LEAD_SECONDS + 1} seconds'`) });
+    await app.db
+      .knex('signing_keys')
+      .where({ kid: oldKid })
+      .update({ retired_at: app.db.knex.raw(`retired_at - interval '${NEW_KEY_LEAD_SECONDS + 1} seconds'`) });
     clock += 61_000;
     const dates = sinon.useFakeTimers({ now: Date.now() + 31_000, toFake: ['Date'], shouldAdvanceTime: true });
     let after: Awaited<ReturnType<typeof registerAndLogin>>;
@@ -59,9 +67,15 @@ describe('signing key rotation', () => {
   });
 
   it('drops a retired key from the JWKS once every token it signed has expired', async () => {
-    const keys = new SigningKeys(new SigningKeyRepository(app.db.knex), { maxTokenLifetimeSeconds: 3600, rotationSeconds: 0 });
+    const keys = new SigningKeys(new SigningKeyRepository(app.db.knex), {
+      maxTokenLifetimeSeconds: 3600,
+      rotationSeconds: 0,
+    });
     const retired = await app.db.knex('signing_keys').whereNotNull('retired_at').first();
-    await app.db.knex('signing_keys').where({ kid: retired.kid }).update({ retired_at: new Date(Date.now() - 2 * 3600 * 1000) });
+    await app.db
+      .knex('signing_keys')
+      .where({ kid: retired.kid })
+      .update({ retired_at: new Date(Date.now() - 2 * 3600 * 1000) });
     const kids = (await keys.jwks()).keys.map((k) => k.kid);
     expect(kids).not.to.include(retired.kid);
     expect(kids).to.include((await keys.active()).kid);
@@ -69,7 +83,12 @@ describe('signing key rotation', () => {
 
   it('rotates once when two replicas find the key due at the same moment', async () => {
     const [a, b] = [0, 1].map(
-      () => new SigningKeys(new SigningKeyRepository(app.db.knex), { maxTokenLifetimeSeconds: 3600, rotationSeconds: 60, now: () => Date.now() + 3600_000 }),
+      () =>
+        new SigningKeys(new SigningKeyRepository(app.db.knex), {
+          maxTokenLifetimeSeconds: 3600,
+          rotationSeconds: 60,
+          now: () => Date.now() + 3600_000,
+        }),
     );
     const [ka, kb] = await Promise.all([a!.active(), b!.active()]);
     expect(ka.kid).to.equal(kb.kid);

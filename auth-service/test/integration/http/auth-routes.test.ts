@@ -18,7 +18,9 @@ describe('auth-service /v1/auth', () => {
   describe('POST /v1/auth/register', () => {
     it('creates a customer with a usr_ id and never returns the password', async () => {
       const email = uniqueEmail('ana');
-      const res = await call(app.url, 'POST', '/v1/auth/register', { body: { email, password: 'a-long-passphrase', name: 'Ana' } });
+      const res = await call(app.url, 'POST', '/v1/auth/register', {
+        body: { email, password: 'a-long-passphrase', name: 'Ana' },
+      });
       expect(res.status).to.equal(201);
       expect(res.body).to.include({ object: 'user', email, name: 'Ana' });
       expect(res.body.id).to.match(/^usr_[0-9A-Z]{26}$/);
@@ -31,14 +33,18 @@ describe('auth-service /v1/auth', () => {
     it('answers 409 email_taken for an email already registered, whatever its case and surrounding spaces', async () => {
       const email = uniqueEmail('dup');
       await call(app.url, 'POST', '/v1/auth/register', { body: { email, password: 'a-long-passphrase' } });
-      const res = await call(app.url, 'POST', '/v1/auth/register', { body: { email: `  ${email.toUpperCase()} `, password: 'another-passphrase' } });
+      const res = await call(app.url, 'POST', '/v1/auth/register', {
+        body: { email: `  ${email.toUpperCase()} `, password: 'another-passphrase' },
+      });
       expect(res.status).to.equal(409);
       expect(res.body.error).to.include({ code: 'email_taken', param: 'email' });
     });
 
     it('answers 400 weak_password naming the rule, and writes nothing', async () => {
       const before = await countUsers();
-      const short = await call(app.url, 'POST', '/v1/auth/register', { body: { email: uniqueEmail(), password: 'short' } });
+      const short = await call(app.url, 'POST', '/v1/auth/register', {
+        body: { email: uniqueEmail(), password: 'short' },
+      });
       expect(short.status).to.equal(400);
       expect(short.body.error).to.include({ code: 'weak_password', param: 'password' });
       expect(short.body.error.message).to.contain('at least 8 characters');
@@ -99,10 +105,15 @@ describe('auth-service /v1/auth', () => {
 
     it('answers the same 401 for a wrong password and an unknown email', async () => {
       const wrong = await call(app.url, 'POST', '/v1/auth/login', { body: { email, password: 'wrong password' } });
-      const unknown = await call(app.url, 'POST', '/v1/auth/login', { body: { email: uniqueEmail('nobody'), password } });
+      const unknown = await call(app.url, 'POST', '/v1/auth/login', {
+        body: { email: uniqueEmail('nobody'), password },
+      });
       for (const res of [wrong, unknown]) {
         expect(res.status).to.equal(401);
-        expect(res.body.error).to.include({ code: 'invalid_credentials', message: 'The email or password is incorrect.' });
+        expect(res.body.error).to.include({
+          code: 'invalid_credentials',
+          message: 'The email or password is incorrect.',
+        });
       }
     });
 
@@ -131,7 +142,11 @@ describe('auth-service /v1/auth', () => {
 
     it('serves an OpenID configuration pointing at the issuer', async () => {
       const res = await call(app.url, 'GET', '/.well-known/openid-configuration');
-      expect(res.body).to.include({ issuer: 'http://auth.test', jwks_uri: 'http://auth.test/.well-known/jwks.json', token_endpoint: 'http://auth.test/oauth2/token' });
+      expect(res.body).to.include({
+        issuer: 'http://auth.test',
+        jwks_uri: 'http://auth.test/.well-known/jwks.json',
+        token_endpoint: 'http://auth.test/oauth2/token',
+      });
       expect(res.body.id_token_signing_alg_values_supported).to.deep.equal(['RS256']);
     });
 
@@ -144,20 +159,28 @@ describe('auth-service /v1/auth', () => {
       const client = (
         await call(app.url, 'POST', '/oauth2/token', {
           rawBody: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
-          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${PAYMENT_CLIENT.client_id}:${PAYMENT_CLIENT.client_secret}`).toString('base64')}` },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${PAYMENT_CLIENT.client_id}:${PAYMENT_CLIENT.client_secret}`).toString('base64')}`,
+          },
         })
       ).body;
       const tokens = [user.access_token, user.id_token, client.access_token].map((t: string) => decodeJwt(t));
       const issued = new Set(tokens.flatMap((claims) => Object.keys(claims)));
       expect([...issued].sort()).to.deep.equal([...discovery.claims_supported].sort());
-      const scopes = new Set(tokens.flatMap((claims) => (typeof claims.scope === 'string' ? claims.scope.split(' ') : [])));
+      const scopes = new Set(
+        tokens.flatMap((claims) => (typeof claims.scope === 'string' ? claims.scope.split(' ') : [])),
+      );
       expect([...scopes].sort()).to.deep.equal([...discovery.scopes_supported].sort());
     });
 
     it('advertises only the grant types and client authentication methods the token endpoint accepts', async () => {
       const discovery = (await call(app.url, 'GET', '/.well-known/openid-configuration')).body;
       expect(discovery.grant_types_supported).to.deep.equal(['client_credentials']);
-      expect(discovery.token_endpoint_auth_methods_supported).to.have.members(['client_secret_basic', 'client_secret_post']);
+      expect(discovery.token_endpoint_auth_methods_supported).to.have.members([
+        'client_secret_basic',
+        'client_secret_post',
+      ]);
       const form = (fields: Record<string, string>, authorization?: string) =>
         call(app.url, 'POST', new URL(discovery.token_endpoint).pathname, {
           rawBody: new URLSearchParams(fields).toString(),
@@ -170,7 +193,8 @@ describe('auth-service /v1/auth', () => {
         client_secret_post: (grant) => form({ grant_type: grant, ...post }),
       };
       for (const method of discovery.token_endpoint_auth_methods_supported as string[]) {
-        for (const grant of discovery.grant_types_supported as string[]) expect((await byMethod[method]!(grant)).status, `${method} ${grant}`).to.equal(200);
+        for (const grant of discovery.grant_types_supported as string[])
+          expect((await byMethod[method]!(grant)).status, `${method} ${grant}`).to.equal(200);
       }
       for (const grant of ['password', 'refresh_token', 'authorization_code']) {
         expect((await form({ grant_type: grant }, basic)).body.error.code, grant).to.equal('unsupported_grant_type');
@@ -178,7 +202,10 @@ describe('auth-service /v1/auth', () => {
     });
 
     it('keeps the same signing key across restarts (stored, not regenerated)', async () => {
-      const again = new SigningKeys(new SigningKeyRepository(app.db.knex), { maxTokenLifetimeSeconds: 3600, rotationSeconds: 0 });
+      const again = new SigningKeys(new SigningKeyRepository(app.db.knex), {
+        maxTokenLifetimeSeconds: 3600,
+        rotationSeconds: 0,
+      });
       expect((await again.active()).kid).to.equal((await app.deps.local!.keys.active()).kid);
     });
 
@@ -188,7 +215,14 @@ describe('auth-service /v1/auth', () => {
       for (const path of ['/v1/auth/register', '/v1/auth/login', '/oauth2/token', '/.well-known/jwks.json']) {
         expect(res.body.paths).to.have.property(path);
       }
-      for (const code of ['email_taken', 'weak_password', 'invalid_credentials', 'invalid_client', 'invalid_scope', 'unsupported_grant_type']) {
+      for (const code of [
+        'email_taken',
+        'weak_password',
+        'invalid_credentials',
+        'invalid_client',
+        'invalid_scope',
+        'unsupported_grant_type',
+      ]) {
         expect(text).to.contain(code);
       }
     });

@@ -9,11 +9,16 @@ describe('auth-service brute-force protection', () => {
     let app: AuthTestApp;
     before(async function () {
       this.timeout(60_000);
-      app = await startAuthTestApp({ LOGIN_MAX_FAILURES: '3', LOGIN_LOCKOUT_SECONDS: '30', LOGIN_LOCKOUT_MAX_SECONDS: '100' });
+      app = await startAuthTestApp({
+        LOGIN_MAX_FAILURES: '3',
+        LOGIN_LOCKOUT_SECONDS: '30',
+        LOGIN_LOCKOUT_MAX_SECONDS: '100',
+      });
     });
     after(() => app?.close());
 
-    const login = (email: string, password: string) => call(app.url, 'POST', '/v1/auth/login', { body: { email, password } });
+    const login = (email: string, password: string) =>
+      call(app.url, 'POST', '/v1/auth/login', { body: { email, password } });
     const keyOf = (email: string) => createHash('sha256').update(email.toLowerCase()).digest('hex');
 
     it('locks the email after the limit, refusing even the right password with 429 login_locked and Retry-After', async () => {
@@ -31,8 +36,14 @@ describe('auth-service brute-force protection', () => {
       const user = await registerAndLogin(app.url);
       const answers = await Promise.all(Array.from({ length: 30 }, () => login(user.email, 'wrong password!')));
       const statuses = answers.map((r) => r.status).sort();
-      expect(statuses.filter((s) => s === 401), 'checked and wrong').to.have.length(3);
-      expect(statuses.filter((s) => s === 429), 'refused unchecked').to.have.length(27);
+      expect(
+        statuses.filter((s) => s === 401),
+        'checked and wrong',
+      ).to.have.length(3);
+      expect(
+        statuses.filter((s) => s === 429),
+        'refused unchecked',
+      ).to.have.length(27);
       expect((await login(user.email, user.password)).status).to.equal(429);
     });
 
@@ -44,7 +55,14 @@ describe('auth-service brute-force protection', () => {
       } finally {
         down.restore();
       }
-      expect((await app.db.knex('login_attempts').where({ key: keyOf(user.email) }).first())?.failures ?? 0).to.equal(0);
+      expect(
+        (
+          await app.db
+            .knex('login_attempts')
+            .where({ key: keyOf(user.email) })
+            .first()
+        )?.failures ?? 0,
+      ).to.equal(0);
       expect((await login(user.email, user.password)).status).to.equal(200);
     });
 
@@ -70,9 +88,19 @@ describe('auth-service brute-force protection', () => {
       const seen = [];
       for (let i = 0; i < 3; i += 1) {
         // Let the lock run out (in the database, not by waiting) and fail once more.
-        await app.db.knex('login_attempts').where({ key: keyOf(email) }).update({ locked_until: null });
+        await app.db
+          .knex('login_attempts')
+          .where({ key: keyOf(email) })
+          .update({ locked_until: null });
         await login(email, 'wrong password!');
-        seen.push((await app.db.knex('login_attempts').where({ key: keyOf(email) }).first()).locked_until.getTime() - Date.now());
+        seen.push(
+          (
+            await app.db
+              .knex('login_attempts')
+              .where({ key: keyOf(email) })
+              .first()
+          ).locked_until.getTime() - Date.now(),
+        );
       }
       const seconds = seen.map((ms) => Math.round(ms / 1000));
       expect(seconds[0]).to.be.within(55, 60);
@@ -101,7 +129,11 @@ describe('auth-service brute-force protection', () => {
 
     it('answers 429 rate_limited with Retry-After once the client exceeds the limit, and registers no one', async () => {
       const statuses = [];
-      for (let i = 0; i < 3; i += 1) statuses.push((await call(app.url, 'POST', '/v1/auth/login', { body: { email: uniqueEmail(), password: 'whatever-pass' } })).status);
+      for (let i = 0; i < 3; i += 1)
+        statuses.push(
+          (await call(app.url, 'POST', '/v1/auth/login', { body: { email: uniqueEmail(), password: 'whatever-pass' } }))
+            .status,
+        );
       expect(statuses).to.deep.equal([401, 401, 401]);
       const email = uniqueEmail('limited');
       const res = await call(app.url, 'POST', '/v1/auth/register', { body: { email, password: 'a-long-passphrase' } });
@@ -112,14 +144,24 @@ describe('auth-service brute-force protection', () => {
     });
 
     it('does not limit the discovery endpoints other services poll', async () => {
-      for (let i = 0; i < 5; i += 1) expect((await call(app.url, 'GET', '/.well-known/jwks.json')).status).to.equal(200);
+      for (let i = 0; i < 5; i += 1)
+        expect((await call(app.url, 'GET', '/.well-known/jwks.json')).status).to.equal(200);
     });
 
     it('documents 429 rate_limited and its Retry-After on every /v1/auth route in /openapi.json, and only there', async () => {
-      const doc = (await call(app.url, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
-      const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ at: `${method} ${path}`, path, op })));
+      const doc = (await call(app.url, 'GET', '/openapi.json')).body as {
+        paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      };
+      const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ at: `${method} ${path}`, path, op })),
+      );
       const limited = operations.filter((o) => o.path.startsWith('/v1/auth/'));
-      expect(limited.map((o) => o.at)).to.include.members(['post /v1/auth/register', 'post /v1/auth/login', 'post /v1/auth/refresh', 'get /v1/auth/me']);
+      expect(limited.map((o) => o.at)).to.include.members([
+        'post /v1/auth/register',
+        'post /v1/auth/login',
+        'post /v1/auth/refresh',
+        'get /v1/auth/me',
+      ]);
       for (const { at, op } of limited) {
         const tooMany = JSON.stringify(op.responses['429']);
         expect(tooMany, at).to.include('rate_limited');

@@ -20,8 +20,11 @@ describe('auth-service POST /oauth2/token (client credentials)', () => {
       headers: { 'content-type': contentType, ...(authorization ? { authorization } : {}) },
     });
 
-  it('issues a client token with all the client\'s scopes, verifiable as a client caller', async () => {
-    const res = await token({ grant_type: 'client_credentials' }, basic(PAYMENT_CLIENT.client_id, PAYMENT_CLIENT.client_secret));
+  it("issues a client token with all the client's scopes, verifiable as a client caller", async () => {
+    const res = await token(
+      { grant_type: 'client_credentials' },
+      basic(PAYMENT_CLIENT.client_id, PAYMENT_CLIENT.client_secret),
+    );
     expect(res.status).to.equal(200);
     expect(res.body).to.include({ token_type: 'Bearer', expires_in: 3600 });
     const caller = await app.verifier().verify(res.body.access_token);
@@ -30,17 +33,28 @@ describe('auth-service POST /oauth2/token (client credentials)', () => {
   });
 
   it('narrows the token to the requested scopes', async () => {
-    const res = await token({ grant_type: 'client_credentials', scope: 'ledger:read' }, basic(PAYMENT_CLIENT.client_id, PAYMENT_CLIENT.client_secret));
+    const res = await token(
+      { grant_type: 'client_credentials', scope: 'ledger:read' },
+      basic(PAYMENT_CLIENT.client_id, PAYMENT_CLIENT.client_secret),
+    );
     expect((await app.verifier().verify(res.body.access_token)).scopes).to.deep.equal(['ledger:read']);
   });
 
   it('accepts client_secret_post', async () => {
-    const res = await token({ grant_type: 'client_credentials', client_id: PAYMENT_CLIENT.client_id, client_secret: PAYMENT_CLIENT.client_secret });
+    const res = await token({
+      grant_type: 'client_credentials',
+      client_id: PAYMENT_CLIENT.client_id,
+      client_secret: PAYMENT_CLIENT.client_secret,
+    });
     expect(res.status).to.equal(200);
   });
 
   it('answers 401 invalid_client for a wrong secret, an unknown client, or no credentials', async () => {
-    for (const authorization of [basic('payment-service', 'wrong'), basic('nobody', PAYMENT_CLIENT.client_secret), undefined]) {
+    for (const authorization of [
+      basic('payment-service', 'wrong'),
+      basic('nobody', PAYMENT_CLIENT.client_secret),
+      undefined,
+    ]) {
       const res = await token({ grant_type: 'client_credentials' }, authorization);
       expect(res.status, authorization).to.equal(401);
       expect(res.body.error.code).to.equal('invalid_client');
@@ -48,7 +62,10 @@ describe('auth-service POST /oauth2/token (client credentials)', () => {
   });
 
   it('answers 400 invalid_scope for a scope the client may not have', async () => {
-    const res = await token({ grant_type: 'client_credentials', scope: 'ledger:write users:admin' }, basic(PAYMENT_CLIENT.client_id, PAYMENT_CLIENT.client_secret));
+    const res = await token(
+      { grant_type: 'client_credentials', scope: 'ledger:write users:admin' },
+      basic(PAYMENT_CLIENT.client_id, PAYMENT_CLIENT.client_secret),
+    );
     expect(res.status).to.equal(400);
     expect(res.body.error).to.include({ code: 'invalid_scope', param: 'scope' });
   });
@@ -60,7 +77,11 @@ describe('auth-service POST /oauth2/token (client credentials)', () => {
   });
 
   it('answers 415 to a JSON body, as the OAuth spec requires a form', async () => {
-    const res = await token({ grant_type: 'client_credentials' }, basic(PAYMENT_CLIENT.client_id, PAYMENT_CLIENT.client_secret), 'application/json');
+    const res = await token(
+      { grant_type: 'client_credentials' },
+      basic(PAYMENT_CLIENT.client_id, PAYMENT_CLIENT.client_secret),
+      'application/json',
+    );
     expect(res.status).to.equal(415);
   });
 });

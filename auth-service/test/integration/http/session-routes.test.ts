@@ -29,7 +29,9 @@ describe('auth-service sessions: refresh, logout, me, groups', () => {
       const family = await app.db.knex('refresh_tokens').where({ family_id: sessionId }).orderBy('created_at');
       expect(family).to.have.length(2);
       expect(new Set(family.map((t) => new Date(t.expires_at).getTime())).size).to.equal(1);
-      expect(new Date(family[0].expires_at).getTime()).to.equal(new Date((await session(sessionId)).expires_at).getTime());
+      expect(new Date(family[0].expires_at).getTime()).to.equal(
+        new Date((await session(sessionId)).expires_at).getTime(),
+      );
     });
 
     it('when a rotated refresh token is presented again, answers 401 and revokes the whole session', async () => {
@@ -64,13 +66,23 @@ describe('auth-service sessions: refresh, logout, me, groups', () => {
         expect((await refresh(winner.body.refresh_token)).status).to.equal(401);
         expect((await call(app.url, 'GET', '/v1/auth/me', { token: winner.body.access_token })).status).to.equal(401);
       }
-      expect(await app.db.knex('refresh_tokens').where({ family_id: sessionId }).whereNull('revoked_at').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+      expect(
+        await app.db
+          .knex('refresh_tokens')
+          .where({ family_id: sessionId })
+          .whereNull('revoked_at')
+          .count({ n: '*' })
+          .first(),
+      ).to.deep.equal({ n: 0 });
     });
 
     it('answers 401 for an unknown refresh token and for one whose session has reached its lifetime', async () => {
       expect((await refresh('A'.repeat(43))).status).to.equal(401);
       const { tokens } = await registerAndLogin(app.url);
-      await app.db.knex('sessions').where({ id: decodeJwt(tokens.access_token).origin_jti as string }).update({ expires_at: new Date(Date.now() - 1000) });
+      await app.db
+        .knex('sessions')
+        .where({ id: decodeJwt(tokens.access_token).origin_jti as string })
+        .update({ expires_at: new Date(Date.now() - 1000) });
       const res = await refresh(tokens.refresh_token);
       expect(res.status).to.equal(401);
       expect(res.body.error.code).to.equal('invalid_refresh_token');
@@ -97,7 +109,7 @@ describe('auth-service sessions: refresh, logout, me, groups', () => {
       expect((await session(decodeJwt(tokens.access_token).origin_jti as string)).revoked_reason).to.equal('logout');
     });
 
-    it('leaves the user\'s other sessions alone', async () => {
+    it("leaves the user's other sessions alone", async () => {
       const { email, password, tokens } = await registerAndLogin(app.url);
       const other = await call(app.url, 'POST', '/v1/auth/login', { body: { email, password } });
       await call(app.url, 'POST', '/v1/auth/logout', { token: tokens.access_token });
@@ -135,12 +147,18 @@ describe('auth-service sessions: refresh, logout, me, groups', () => {
     let adminToken: string;
     before(async () => {
       const admin = await registerAndLogin(app.url, { label: 'admin' });
-      await app.db.knex('users').where({ id: admin.userId }).update({ groups: ['customer', 'admin'] });
-      adminToken = (await call(app.url, 'POST', '/v1/auth/login', { body: { email: admin.email, password: admin.password } })).body.access_token;
+      await app.db
+        .knex('users')
+        .where({ id: admin.userId })
+        .update({ groups: ['customer', 'admin'] });
+      adminToken = (
+        await call(app.url, 'POST', '/v1/auth/login', { body: { email: admin.email, password: admin.password } })
+      ).body.access_token;
     });
-    const setGroups = (id: string, body: unknown, token: string) => call(app.url, 'PUT', `/v1/auth/users/${id}/groups`, { token, body });
+    const setGroups = (id: string, body: unknown, token: string) =>
+      call(app.url, 'PUT', `/v1/auth/users/${id}/groups`, { token, body });
 
-    it('lets an admin replace a user\'s groups; the next refresh carries them as cognito:groups', async () => {
+    it("lets an admin replace a user's groups; the next refresh carries them as cognito:groups", async () => {
       const user = await registerAndLogin(app.url);
       const res = await setGroups(user.userId, { groups: ['customer', 'merchant'] }, adminToken);
       expect(res.status).to.equal(200);

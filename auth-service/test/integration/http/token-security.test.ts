@@ -3,7 +3,14 @@ import { expect } from 'chai';
 import { decodeJwt, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { auth, createServiceApp, createTokenVerifier, defineRoute, Lifecycle, Metrics } from '@micropay/platform';
 import { call, listen, testLogger, type Listening } from '@micropay/platform/testing';
-import { EVENTS_CLIENT, PAYMENT_CLIENT, registerAndLogin, startAuthTestApp, TEST_ISSUER, type AuthTestApp } from '../../support/auth-test-app';
+import {
+  EVENTS_CLIENT,
+  PAYMENT_CLIENT,
+  registerAndLogin,
+  startAuthTestApp,
+  TEST_ISSUER,
+  type AuthTestApp,
+} from '../../support/auth-test-app';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -46,7 +53,10 @@ describe('auth-service token security: every forgery fails closed', () => {
     new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(key);
 
   async function expectRefusedAndNothingChanged(token: string) {
-    const res = await call(app.url, 'PUT', `/v1/auth/users/${victim.userId}/groups`, { token, body: { groups: ['customer', 'admin'] } });
+    const res = await call(app.url, 'PUT', `/v1/auth/users/${victim.userId}/groups`, {
+      token,
+      body: { groups: ['customer', 'admin'] },
+    });
     expect(res.status).to.equal(401);
     expect(res.body.error.type).to.equal('authentication_error');
     expect((await app.db.knex('users').where({ id: victim.userId }).first()).groups).to.deep.equal(['customer']);
@@ -56,10 +66,18 @@ describe('auth-service token security: every forgery fails closed', () => {
 
   it('a control: the same request with a real admin token succeeds (so the refusals below are about the token)', async () => {
     const admin = await registerAndLogin(app.url, { label: 'admin' });
-    await app.db.knex('users').where({ id: admin.userId }).update({ groups: ['admin'] });
-    const token = (await call(app.url, 'POST', '/v1/auth/login', { body: { email: admin.email, password: admin.password } })).body.access_token;
+    await app.db
+      .knex('users')
+      .where({ id: admin.userId })
+      .update({ groups: ['admin'] });
+    const token = (
+      await call(app.url, 'POST', '/v1/auth/login', { body: { email: admin.email, password: admin.password } })
+    ).body.access_token;
     const someone = await registerAndLogin(app.url);
-    const res = await call(app.url, 'PUT', `/v1/auth/users/${someone.userId}/groups`, { token, body: { groups: ['merchant'] } });
+    const res = await call(app.url, 'PUT', `/v1/auth/users/${someone.userId}/groups`, {
+      token,
+      body: { groups: ['merchant'] },
+    });
     expect(res.status).to.equal(200);
     // ...and a token forged the way the tests below do it, signed with the real key, is accepted: the forgeries differ in one respect each.
     expect((await call(app.url, 'GET', '/v1/auth/me', { token: await sign(claims()) })).status).to.equal(200);
@@ -74,7 +92,7 @@ describe('auth-service token security: every forgery fails closed', () => {
     await expectRefusedAndNothingChanged(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`);
   });
 
-  it('refuses HS256 signed with the issuer\'s public key as the HMAC secret', async () => {
+  it("refuses HS256 signed with the issuer's public key as the HMAC secret", async () => {
     const jwks = (await call(app.url, 'GET', '/.well-known/jwks.json')).body.keys;
     const pem = createPublicKey({ key: jwks[0], format: 'jwk' }).export({ type: 'spki', format: 'pem' });
     const header = b64({ alg: 'HS256', typ: 'JWT', kid: realKey.kid });
@@ -103,16 +121,23 @@ describe('auth-service token security: every forgery fails closed', () => {
 
   it('refuses a real access token whose payload was edited to add the admin group', async () => {
     const [header, payload, signature] = victim.tokens.access_token.split('.') as [string, string, string];
-    const edited = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), 'cognito:groups': ['customer', 'admin'] };
+    const edited = {
+      ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
+      'cognito:groups': ['customer', 'admin'],
+    };
     await expectRefusedAndNothingChanged(`${header}.${b64(edited)}.${signature}`);
   });
 
   it('refuses a refresh token replayed after rotation, and the session it belonged to', async () => {
     const user = await registerAndLogin(app.url);
-    const rotated = await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: user.tokens.refresh_token } });
+    const rotated = await call(app.url, 'POST', '/v1/auth/refresh', {
+      body: { refresh_token: user.tokens.refresh_token },
+    });
     expect(rotated.status).to.equal(200);
     const tokensBefore = await app.db.knex('refresh_tokens').count<{ c: number }[]>('* as c');
-    const replay = await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: user.tokens.refresh_token } });
+    const replay = await call(app.url, 'POST', '/v1/auth/refresh', {
+      body: { refresh_token: user.tokens.refresh_token },
+    });
     expect(replay.status).to.equal(401);
     expect(replay.body.error.code).to.equal('invalid_refresh_token');
     expect(await app.db.knex('refresh_tokens').count<{ c: number }[]>('* as c')).to.deep.equal(tokensBefore);

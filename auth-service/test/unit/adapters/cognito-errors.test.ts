@@ -16,22 +16,39 @@ describe('mapCognitoError', () => {
     expect(mapped('UsernameExistsException', 'register')).to.deep.equal([409, 'email_taken']);
     expect(mapped('InvalidPasswordException', 'register')).to.deep.equal([400, 'weak_password']);
     expect(mapped('UserNotConfirmedException', 'login')).to.deep.equal([403, 'user_not_confirmed']);
-    expect(mapped('NotAuthorizedException', 'login', 'Incorrect username or password.')).to.deep.equal([401, 'invalid_credentials']);
+    expect(mapped('NotAuthorizedException', 'login', 'Incorrect username or password.')).to.deep.equal([
+      401,
+      'invalid_credentials',
+    ]);
     expect(mapped('UserNotFoundException', 'login')).to.deep.equal([401, 'invalid_credentials']);
-    expect(mapped('NotAuthorizedException', 'refresh', 'Refresh Token has been revoked')).to.deep.equal([401, 'invalid_refresh_token']);
+    expect(mapped('NotAuthorizedException', 'refresh', 'Refresh Token has been revoked')).to.deep.equal([
+      401,
+      'invalid_refresh_token',
+    ]);
     expect(mapped('TooManyRequestsException', 'login')).to.deep.equal([429, 'rate_limited']);
     expect(mapped('CodeMismatchException', 'confirm')).to.deep.equal([400, 'invalid_confirmation_code']);
     expect(mapped('ExpiredCodeException', 'confirm')).to.deep.equal([400, 'invalid_confirmation_code']);
   });
 
   it('at confirm: an already confirmed account is 409, an unknown email looks like a wrong code, a bad secret hash is our fault', () => {
-    expect(mapped('NotAuthorizedException', 'confirm', 'User cannot be confirmed. Current status is CONFIRMED')).to.deep.equal([409, 'already_confirmed']);
-    expect(mapped('UserNotFoundException', 'confirm', 'Username/client id combination not found.')).to.deep.equal([400, 'invalid_confirmation_code']);
-    expect(mapped('NotAuthorizedException', 'confirm', 'Unable to verify secret hash for client abc')).to.deep.equal([503, 'upstream_unavailable']);
+    expect(
+      mapped('NotAuthorizedException', 'confirm', 'User cannot be confirmed. Current status is CONFIRMED'),
+    ).to.deep.equal([409, 'already_confirmed']);
+    expect(mapped('UserNotFoundException', 'confirm', 'Username/client id combination not found.')).to.deep.equal([
+      400,
+      'invalid_confirmation_code',
+    ]);
+    expect(mapped('NotAuthorizedException', 'confirm', 'Unable to verify secret hash for client abc')).to.deep.equal([
+      503,
+      'upstream_unavailable',
+    ]);
   });
 
   it('at register: a pool without self-service sign-up is 403 registration_closed', () => {
-    expect(mapped('NotAuthorizedException', 'register', 'SignUp is not permitted for this user pool')).to.deep.equal([403, 'registration_closed']);
+    expect(mapped('NotAuthorizedException', 'register', 'SignUp is not permitted for this user pool')).to.deep.equal([
+      403,
+      'registration_closed',
+    ]);
   });
 
   it('answers 503 for anything it does not know, never a 500', () => {

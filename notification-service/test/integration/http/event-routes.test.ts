@@ -19,7 +19,13 @@ describe('notification-service events and notifications', () => {
     return { id, token: await app.issuer.userToken(id) };
   };
   const paymentEvent = (customer: string, amount = 1050) =>
-    newEvent('payment-service', 'payment.succeeded', { id: `pay_${Date.now()}`, customer, amount, currency: 'usd', status: 'succeeded' });
+    newEvent('payment-service', 'payment.succeeded', {
+      id: `pay_${Date.now()}`,
+      customer,
+      amount,
+      currency: 'usd',
+      status: 'succeeded',
+    });
   const deliver = (body: unknown, token = publisher) => call(app.url, 'POST', '/internal/events', { token, body });
   const countRows = async (table: string) => Number((await app.db.knex(table).count<{ c: number }[]>('* as c'))[0]!.c);
 
@@ -33,7 +39,13 @@ describe('notification-service events and notifications', () => {
     expect(list.status).to.equal(200);
     expect(list.body).to.include({ object: 'list', has_more: false });
     expect(list.body.data).to.have.length(1);
-    expect(list.body.data[0]).to.include({ object: 'notification', type: 'payment.succeeded', channel: 'in_app', title: 'Payment succeeded', read_at: null });
+    expect(list.body.data[0]).to.include({
+      object: 'notification',
+      type: 'payment.succeeded',
+      channel: 'in_app',
+      title: 'Payment succeeded',
+      read_at: null,
+    });
     expect(list.body.data[0].body).to.contain('$10.50');
     expect(list.body.data[0].data).to.deep.equal({ payment: event.data.id });
   });
@@ -53,7 +65,9 @@ describe('notification-service events and notifications', () => {
   it('counts consumed events, duplicates and notifications in /metrics', async () => {
     const res = await call(app.url, 'GET', '/metrics');
     expect(res.body).to.match(/events_consumed_total\{[^}]*type="payment.succeeded"[^}]*duplicate="true"[^}]*\} [1-9]/);
-    expect(res.body).to.match(/notifications_created_total\{[^}]*type="payment.succeeded"[^}]*channel="in_app"[^}]*\} [1-9]/);
+    expect(res.body).to.match(
+      /notifications_created_total\{[^}]*type="payment.succeeded"[^}]*channel="in_app"[^}]*\} [1-9]/,
+    );
   });
 
   it('counts notification deliveries by channel and outcome, and events it cannot process, in /metrics', async () => {
@@ -64,7 +78,11 @@ describe('notification-service events and notifications', () => {
     const delivered = /notification_deliveries_total\{channel="in_app",outcome="delivered"[^}]*\} (\d+)/;
     const duplicate = /notification_deliveries_total\{channel="in_app",outcome="duplicate"[^}]*\} (\d+)/;
     const invalid = /events_failed_total\{type="payment.failed",reason="invalid_data"[^}]*\} (\d+)/;
-    const before = { delivered: await sample(delivered), duplicate: await sample(duplicate), invalid: await sample(invalid) };
+    const before = {
+      delivered: await sample(delivered),
+      duplicate: await sample(duplicate),
+      invalid: await sample(invalid),
+    };
 
     const user = await newUser();
     const event = paymentEvent(user.id);
@@ -123,14 +141,18 @@ describe('notification-service events and notifications', () => {
     const [header, payload] = user.token.split('.');
     const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
     const expired = await app.issuer.userToken(user.id, { expiresInSeconds: -60 });
-    for (const [what, token] of [['missing', undefined], ['forged', forged], ['expired', expired]] as const) {
+    for (const [what, token] of [
+      ['missing', undefined],
+      ['forged', forged],
+      ['expired', expired],
+    ] as const) {
       const res = await call(app.url, 'GET', '/v1/notifications', { token });
       expect(res.status, what).to.equal(401);
       expect(res.body, what).not.to.have.property('data');
     }
   });
 
-  it('lists only the caller\'s notifications, newest first, a page at a time', async () => {
+  it("lists only the caller's notifications, newest first, a page at a time", async () => {
     const alice = await newUser();
     const bob = await newUser();
     for (const amount of [100, 200, 300]) await deliver(paymentEvent(alice.id, amount));
@@ -141,7 +163,9 @@ describe('notification-service events and notifications', () => {
       'Your payment of $3.00 was received and added to your wallet.',
       'Your payment of $2.00 was received and added to your wallet.',
     ]);
-    const next = await call(app.url, 'GET', `/v1/notifications?limit=2&starting_after=${first.body.data[1].id}`, { token: alice.token });
+    const next = await call(app.url, 'GET', `/v1/notifications?limit=2&starting_after=${first.body.data[1].id}`, {
+      token: alice.token,
+    });
     expect(next.body.data).to.have.length(1);
     expect(next.body.has_more).to.equal(false);
     expect(JSON.stringify(first.body) + JSON.stringify(next.body)).not.to.contain('9.99');

@@ -18,13 +18,22 @@ const store = (recordEvent: NotificationStore['recordEvent']): NotificationStore
   listForUser: async () => ({ data: [], hasMore: false }),
 });
 
-const succeeded = () => newEvent('payment-service', 'payment.succeeded', { id: 'pay_1', customer: 'usr_1', amount: 1050, currency: 'usd' });
+const succeeded = () =>
+  newEvent('payment-service', 'payment.succeeded', { id: 'pay_1', customer: 'usr_1', amount: 1050, currency: 'usd' });
 
 describe('EventConsumer delivery reports', () => {
   it('reports the notifications of a new event as delivered, and of a redelivered one as duplicate', async () => {
     const { seen, observer } = recordingObserver();
     let first = true;
-    const consumer = new EventConsumer(store(async () => { const fresh = first; first = false; return fresh; }), testLogger(), observer);
+    const consumer = new EventConsumer(
+      store(async () => {
+        const fresh = first;
+        first = false;
+        return fresh;
+      }),
+      testLogger(),
+      observer,
+    );
     const event = succeeded();
     await consumer.consume(event);
     await consumer.consume(event);
@@ -33,9 +42,17 @@ describe('EventConsumer delivery reports', () => {
 
   it('when storing fails, reports the notifications as failed and rethrows so the producer retries', async () => {
     const { seen, observer } = recordingObserver();
-    const consumer = new EventConsumer(store(async () => { throw new Error('connection reset'); }), testLogger(), observer);
+    const consumer = new EventConsumer(
+      store(async () => {
+        throw new Error('connection reset');
+      }),
+      testLogger(),
+      observer,
+    );
     let thrown: unknown;
-    await consumer.consume(succeeded()).catch((error: unknown) => { thrown = error; });
+    await consumer.consume(succeeded()).catch((error: unknown) => {
+      thrown = error;
+    });
     expect(thrown).to.be.instanceOf(Error);
     expect(seen).to.deep.equal(['failed payment.succeeded store_error', 'in_app failed 1']);
   });
@@ -43,10 +60,19 @@ describe('EventConsumer delivery reports', () => {
   it('reports an event whose data breaks the rules as invalid_data, storing nothing', async () => {
     const { seen, observer } = recordingObserver();
     let stored = 0;
-    const consumer = new EventConsumer(store(async () => { stored += 1; return true; }), testLogger(), observer);
+    const consumer = new EventConsumer(
+      store(async () => {
+        stored += 1;
+        return true;
+      }),
+      testLogger(),
+      observer,
+    );
     const bad = newEvent('payment-service', 'payment.succeeded', { id: 'pay_1', amount: 'ten' });
     let thrown: unknown;
-    await consumer.consume(bad).catch((error: unknown) => { thrown = error; });
+    await consumer.consume(bad).catch((error: unknown) => {
+      thrown = error;
+    });
     expect(thrown).to.exist;
     expect(stored).to.equal(0);
     expect(seen).to.deep.equal(['failed payment.succeeded invalid_data']);
@@ -54,7 +80,11 @@ describe('EventConsumer delivery reports', () => {
 
   it('reports nothing for an event that notifies nobody', async () => {
     const { seen, observer } = recordingObserver();
-    const consumer = new EventConsumer(store(async () => true), testLogger(), observer);
+    const consumer = new EventConsumer(
+      store(async () => true),
+      testLogger(),
+      observer,
+    );
     await consumer.consume(newEvent('transaction-service', 'ledger.transfer_posted', { id: 'tr_1' }));
     expect(seen).to.deep.equal([]);
   });

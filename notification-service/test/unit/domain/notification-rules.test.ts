@@ -2,10 +2,16 @@ import { expect } from 'chai';
 import { formatMoney } from '../../../src/domain/money-format';
 import { draftsFor } from '../../../src/domain/notification-rules';
 
-const event = (type: string, data: Record<string, unknown>) => ({ id: 'evt_1', type, source: 'payment-service', time: new Date().toISOString(), data });
+const event = (type: string, data: Record<string, unknown>) => ({
+  id: 'evt_1',
+  type,
+  source: 'payment-service',
+  time: new Date().toISOString(),
+  data,
+});
 
 describe('formatMoney', () => {
-  it('reads minor units with each currency\'s own exponent', () => {
+  it("reads minor units with each currency's own exponent", () => {
     expect(formatMoney(1050, 'usd')).to.equal('$10.50');
     expect(formatMoney(1050, 'jpy')).to.equal('¥1,050');
     expect(formatMoney(1050, 'kwd').replace(/\s/g, ' ')).to.equal('KWD 1.050'); // Intl uses a no-break space
@@ -15,7 +21,15 @@ describe('formatMoney', () => {
 
 describe('draftsFor', () => {
   it('notifies the customer of a succeeded payment with the amount', () => {
-    const [draft] = draftsFor(event('payment.succeeded', { id: 'pay_1', customer: 'usr_1', amount: 1050, currency: 'usd', status: 'succeeded' }));
+    const [draft] = draftsFor(
+      event('payment.succeeded', {
+        id: 'pay_1',
+        customer: 'usr_1',
+        amount: 1050,
+        currency: 'usd',
+        status: 'succeeded',
+      }),
+    );
     expect(draft).to.deep.equal({
       userId: 'usr_1',
       title: 'Payment succeeded',
@@ -25,7 +39,15 @@ describe('draftsFor', () => {
   });
 
   it('notifies the customer of a failed payment with the reason', () => {
-    const [draft] = draftsFor(event('payment.failed', { id: 'pay_2', customer: 'usr_1', amount: 500, currency: 'brl', failure_message: 'Your card was declined.' }));
+    const [draft] = draftsFor(
+      event('payment.failed', {
+        id: 'pay_2',
+        customer: 'usr_1',
+        amount: 500,
+        currency: 'brl',
+        failure_message: 'Your card was declined.',
+      }),
+    );
     expect(draft?.title).to.equal('Payment failed');
     expect(draft?.body).to.equal('Your payment of R$5.00 did not go through: Your card was declined.');
   });

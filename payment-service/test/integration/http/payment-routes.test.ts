@@ -15,7 +15,9 @@ describe('payment-service POST /v1/payments (card)', () => {
         done();
       },
     });
-    app = await startPaymentTestApp({ logger: createLogger({ service: 'payment-service', level: 'debug', destination }) });
+    app = await startPaymentTestApp({
+      logger: createLogger({ service: 'payment-service', level: 'debug', destination }),
+    });
   });
   after(() => app?.close());
   beforeEach(() => {
@@ -24,22 +26,44 @@ describe('payment-service POST /v1/payments (card)', () => {
   });
 
   let keys = 0;
-  const pay = (token: string, body: Record<string, unknown>, key: string | null = `pay-key-${Date.now()}-${(keys += 1)}`) =>
-    call(app.url, 'POST', '/v1/payments', { token, body, headers: key ? { 'idempotency-key': key } : {} });
+  const pay = (
+    token: string,
+    body: Record<string, unknown>,
+    key: string | null = `pay-key-${Date.now()}-${(keys += 1)}`,
+  ) => call(app.url, 'POST', '/v1/payments', { token, body, headers: key ? { 'idempotency-key': key } : {} });
   const countPayments = async () => Number((await app.db.knex('payments').count<{ c: number }[]>('* as c'))[0]!.c);
 
   it('charges the card, credits the wallet through the ledger, and answers 201 succeeded', async () => {
     const { token, walletId, userId } = await customerWithWallet(app);
-    const res = await pay(token, { method: 'card', amount: 1050, currency: 'usd', account: walletId, card: visa, description: 'Top-up' });
+    const res = await pay(token, {
+      method: 'card',
+      amount: 1050,
+      currency: 'usd',
+      account: walletId,
+      card: visa,
+      description: 'Top-up',
+    });
     expect(res.status).to.equal(201);
-    expect(res.body).to.include({ object: 'payment', status: 'succeeded', amount: 1050, currency: 'usd', account: walletId, customer: userId, method: 'card' });
+    expect(res.body).to.include({
+      object: 'payment',
+      status: 'succeeded',
+      amount: 1050,
+      currency: 'usd',
+      account: walletId,
+      customer: userId,
+      method: 'card',
+    });
     expect(res.body.id).to.match(/^pay_[0-9A-Z]{26}$/);
     expect(res.body.card).to.include({ brand: 'visa', last4: '4242', exp_month: 12 });
     expect(res.body.card.fingerprint).to.be.a('string').with.length(16);
 
     const credit = app.peers.transfers.find((t) => t.body.to_account === walletId)!;
     expect(credit.idempotencyKey).to.equal(`payment:${res.body.id}`);
-    expect(credit.body).to.deep.include({ amount: 1050, currency: 'usd', from_account: 'acct_CLEARINGUSD00000000000000' });
+    expect(credit.body).to.deep.include({
+      amount: 1050,
+      currency: 'usd',
+      from_account: 'acct_CLEARINGUSD00000000000000',
+    });
     expect(res.body.ledger_transfer).to.equal(credit.id);
     expect(app.peers.tokenRequests[0]).to.match(/^Basic /);
   });
@@ -71,7 +95,13 @@ describe('payment-service POST /v1/payments (card)', () => {
 
   it('answers 402 card_declined for a declined test card, records the failure, and moves no money', async () => {
     const { token, walletId } = await customerWithWallet(app);
-    const res = await pay(token, { method: 'card', amount: 500, currency: 'usd', account: walletId, card: { ...visa, number: '4000000000000002' } });
+    const res = await pay(token, {
+      method: 'card',
+      amount: 500,
+      currency: 'usd',
+      account: walletId,
+      card: { ...visa, number: '4000000000000002' },
+    });
     expect(res.status).to.equal(402);
     expect(res.body.error).to.include({ type: 'card_error', code: 'card_declined', decline_code: 'generic_decline' });
     const payment = await app.db.knex('payments').where({ id: res.body.error.payment }).first();
@@ -89,14 +119,28 @@ describe('payment-service POST /v1/payments (card)', () => {
     const replay = await pay(token, body, `same-${walletId}`);
     expect(replay.status).to.equal(201);
     expect(replay.headers.get('idempotent-replayed')).to.equal('true');
-    expect(await app.db.knex('payments').where({ account_id: walletId }).count<{ c: number }[]>('* as c').then((r) => Number(r[0]!.c))).to.equal(1);
+    expect(
+      await app.db
+        .knex('payments')
+        .where({ account_id: walletId })
+        .count<{ c: number }[]>('* as c')
+        .then((r) => Number(r[0]!.c)),
+    ).to.equal(1);
     expect(app.peers.transfers.filter((t) => t.body.to_account === walletId)).to.have.length(1);
   });
 
   it('once the idempotency record is purged, the payment row still remembers the key: a replay, or 422 for another request', async () => {
     const { token, walletId } = await customerWithWallet(app);
     const key = `purged-${walletId}`;
-    const body = { method: 'card', amount: 800, currency: 'usd', account: walletId, card: visa, description: 'Top-up', metadata: { order: '7' } };
+    const body = {
+      method: 'card',
+      amount: 800,
+      currency: 'usd',
+      account: walletId,
+      card: visa,
+      description: 'Top-up',
+      metadata: { order: '7' },
+    };
     const first = await pay(token, body, key);
     expect(first.status).to.equal(201);
     const purge = async () => expect(await app.db.knex('idempotency_keys').where({ key }).del()).to.equal(1);
@@ -104,7 +148,13 @@ describe('payment-service POST /v1/payments (card)', () => {
     const same = await pay(token, body, key);
     expect(same.status).to.equal(201);
     expect(same.body.id).to.equal(first.body.id);
-    const others = [{ ...body, amount: 900 }, { ...body, card: { ...visa, number: '5555555555554444' } }, { ...body, card: { ...visa, exp_year: visa.exp_year + 1 } }, { ...body, description: 'other' }, { ...body, metadata: { order: '8' } }];
+    const others = [
+      { ...body, amount: 900 },
+      { ...body, card: { ...visa, number: '5555555555554444' } },
+      { ...body, card: { ...visa, exp_year: visa.exp_year + 1 } },
+      { ...body, description: 'other' },
+      { ...body, metadata: { order: '8' } },
+    ];
     for (const other of others) {
       await purge();
       const changed = await pay(token, other, key);
@@ -113,7 +163,13 @@ describe('payment-service POST /v1/payments (card)', () => {
       // The refusal is not stored under the key: the original request still gets its payment.
       expect((await pay(token, body, key)).body.id).to.equal(first.body.id);
     }
-    expect(await app.db.knex('payments').where({ account_id: walletId }).count<{ c: number }[]>('* as c').then((r) => Number(r[0]!.c))).to.equal(1);
+    expect(
+      await app.db
+        .knex('payments')
+        .where({ account_id: walletId })
+        .count<{ c: number }[]>('* as c')
+        .then((r) => Number(r[0]!.c)),
+    ).to.equal(1);
     expect(app.peers.transfers.filter((t) => t.body.to_account === walletId)).to.have.length(1);
   });
 
@@ -143,24 +199,41 @@ describe('payment-service POST /v1/payments (card)', () => {
     expect((await app.db.knex('payments').where({ id: res.body.id }).first()).status).to.equal('processing');
 
     app.peers.transfersDown = false;
-    await app.db.knex('payments').where({ id: res.body.id }).update({ updated_at: app.db.knex.raw("now() - interval '1 minute'") });
+    await app.db
+      .knex('payments')
+      .where({ id: res.body.id })
+      .update({ updated_at: app.db.knex.raw("now() - interval '1 minute'") });
     await app.deps.payments.settleAwaitingLedger();
     await app.deps.payments.settleAwaitingLedger();
     const done = await call(app.url, 'GET', `/v1/payments/${res.body.id}`, { token });
     expect(done.body.status).to.equal('succeeded');
     expect(app.peers.transfers.filter((t) => t.body.to_account === walletId)).to.have.length(1);
     while (await app.deps.relay.relayBatch());
-    expect(app.peers.events.filter((e) => e.data.id === res.body.id && e.type === 'payment.succeeded')).to.have.length(1);
+    expect(app.peers.events.filter((e) => e.data.id === res.body.id && e.type === 'payment.succeeded')).to.have.length(
+      1,
+    );
   });
 
-  it('refuses a wallet that is not the caller\'s, or in another currency, and charges nothing', async () => {
+  it("refuses a wallet that is not the caller's, or in another currency, and charges nothing", async () => {
     const alice = await customerWithWallet(app);
     const bob = await customerWithWallet(app, 'brl');
     const before = await countPayments();
-    const theirs = await pay(alice.token, { method: 'card', amount: 100, currency: 'brl', account: bob.walletId, card: visa });
+    const theirs = await pay(alice.token, {
+      method: 'card',
+      amount: 100,
+      currency: 'brl',
+      account: bob.walletId,
+      card: visa,
+    });
     expect(theirs.status).to.equal(404);
     expect(theirs.body.error).to.include({ code: 'account_not_found', param: 'account' });
-    const wrongCurrency = await pay(bob.token, { method: 'card', amount: 100, currency: 'usd', account: bob.walletId, card: visa });
+    const wrongCurrency = await pay(bob.token, {
+      method: 'card',
+      amount: 100,
+      currency: 'usd',
+      account: bob.walletId,
+      card: visa,
+    });
     expect(wrongCurrency.status).to.equal(400);
     expect(wrongCurrency.body.error).to.include({ code: 'currency_mismatch', param: 'currency' });
     expect(await countPayments()).to.equal(before);
@@ -193,7 +266,13 @@ describe('payment-service POST /v1/payments (card)', () => {
 
   it('answers 402 expired_card for a card past its expiry', async () => {
     const { token, walletId } = await customerWithWallet(app);
-    const res = await pay(token, { method: 'card', amount: 100, currency: 'usd', account: walletId, card: { ...visa, exp_year: 2020 } });
+    const res = await pay(token, {
+      method: 'card',
+      amount: 100,
+      currency: 'usd',
+      account: walletId,
+      card: { ...visa, exp_year: 2020 },
+    });
     expect(res.status).to.equal(402);
     expect(res.body.error).to.include({ code: 'expired_card', param: 'card.exp_year' });
   });
@@ -208,7 +287,11 @@ describe('payment-service POST /v1/payments (card)', () => {
   it('shows payments only to their customer, newest first', async () => {
     const alice = await customerWithWallet(app);
     const ids: string[] = [];
-    for (const amount of [100, 200]) ids.push((await pay(alice.token, { method: 'card', amount, currency: 'usd', account: alice.walletId, card: visa })).body.id);
+    for (const amount of [100, 200])
+      ids.push(
+        (await pay(alice.token, { method: 'card', amount, currency: 'usd', account: alice.walletId, card: visa })).body
+          .id,
+      );
     const list = await call(app.url, 'GET', '/v1/payments?limit=10', { token: alice.token });
     expect(list.body.data.map((p: { id: string }) => p.id)).to.deep.equal([ids[1], ids[0]]);
     const mallory = await customerWithWallet(app);

@@ -30,7 +30,12 @@ describe('clientCredentialsTokenSource', () => {
   after(() => server.close());
 
   const source = (scopes?: string[]) =>
-    clientCredentialsTokenSource({ tokenUrl: `${server.url}/oauth2/token`, clientId: 'payment-service', clientSecret: 's3cret:with/chars', scopes });
+    clientCredentialsTokenSource({
+      tokenUrl: `${server.url}/oauth2/token`,
+      clientId: 'payment-service',
+      clientSecret: 's3cret:with/chars',
+      scopes,
+    });
 
   it('authenticates with HTTP Basic and requests the scopes', async () => {
     const token = await source(['ledger:write', 'ledger:read']).getToken();

@@ -53,7 +53,8 @@ describe('createTokenVerifier and signing key rotation at the issuer', () => {
       .setJti(randomUUID())
       .sign(key.privateKey);
   };
-  const verifierWith = (jwksCooldownMs?: number) => createTokenVerifier({ issuer, jwksUrl: `${issuer}/.well-known/jwks.json`, jwksCooldownMs });
+  const verifierWith = (jwksCooldownMs?: number) =>
+    createTokenVerifier({ issuer, jwksUrl: `${issuer}/.well-known/jwks.json`, jwksCooldownMs });
   const refusal = async (promise: Promise<unknown>) => {
     try {
       await promise;
@@ -107,7 +108,8 @@ describe('createTokenVerifier and signing key rotation at the issuer', () => {
     const verifier = verifierWith();
     await verifier.verify(await sign(real));
     const rogue = await newKey();
-    for (let i = 0; i < 5; i += 1) expect((await refusal(verifier.verify(await sign({ ...rogue, kid: randomUUID() })))).status).to.equal(401);
+    for (let i = 0; i < 5; i += 1)
+      expect((await refusal(verifier.verify(await sign({ ...rogue, kid: randomUUID() })))).status).to.equal(401);
     expect(fetches).to.equal(1);
   });
 });

@@ -28,13 +28,17 @@ describe('createTokenVerifier', () => {
   });
 
   it('accepts a user access token and exposes the caller', async () => {
-    const caller = await issuer.verifier().verify(await issuer.userToken('usr_1', { groups: ['customer', 'merchant'] }));
+    const caller = await issuer
+      .verifier()
+      .verify(await issuer.userToken('usr_1', { groups: ['customer', 'merchant'] }));
     expect(caller).to.include({ kind: 'user', sub: 'usr_1', clientId: issuer.userClientId });
     expect(caller.groups).to.deep.equal(['customer', 'merchant']);
   });
 
   it('recognises a client-credentials token and its scopes', async () => {
-    const caller = await issuer.verifier().verify(await issuer.clientToken('payment-service', ['ledger:write', 'events:publish']));
+    const caller = await issuer
+      .verifier()
+      .verify(await issuer.clientToken('payment-service', ['ledger:write', 'events:publish']));
     expect(caller).to.include({ kind: 'client', sub: 'payment-service', clientId: 'payment-service' });
     expect(caller.scopes).to.deep.equal(['ledger:write', 'events:publish']);
   });
@@ -68,7 +72,9 @@ describe('createTokenVerifier', () => {
 
   it('reads Cognito resource-server scopes without their prefix when one is configured', async () => {
     const verifier = createTokenVerifier({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, scopePrefix: 'micropay/' });
-    const caller = await verifier.verify(await issuer.clientToken('payment-service', ['micropay/ledger:write', 'other/ledger:read']));
+    const caller = await verifier.verify(
+      await issuer.clientToken('payment-service', ['micropay/ledger:write', 'other/ledger:read']),
+    );
     expect(caller.scopes).to.deep.equal(['ledger:write', 'other/ledger:read']);
   });
 

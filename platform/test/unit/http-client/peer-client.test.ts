@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import express from 'express';
-import { AppError, commonErrors, Metrics, PeerClient, runWithContext, StaticDiscovery, peerUrlVariable } from '../../../src';
+import {
+  AppError,
+  commonErrors,
+  Metrics,
+  PeerClient,
+  runWithContext,
+  StaticDiscovery,
+  peerUrlVariable,
+} from '../../../src';
 import { listen, testLogger, type Listening } from '../../../src/testing';
 
 describe('PeerClient', () => {
@@ -41,7 +49,10 @@ describe('PeerClient', () => {
     hits = [];
   });
 
-  function client(metrics = new Metrics('test', { defaultMetrics: false }), overrides: Partial<ConstructorParameters<typeof PeerClient>[0]> = {}) {
+  function client(
+    metrics = new Metrics('test', { defaultMetrics: false }),
+    overrides: Partial<ConstructorParameters<typeof PeerClient>[0]> = {},
+  ) {
     return new PeerClient({
       target: 'transaction-service',
       discovery: new StaticDiscovery({ 'transaction-service': server.url }),
@@ -62,7 +73,12 @@ describe('PeerClient', () => {
     );
     expect(res.status).to.equal(200);
     expect(res.body).to.deep.equal({ ok: true, echo: { amount: 1 } });
-    expect(hits[0]).to.deep.equal({ path: '/v1/transfers', requestId: 'req_propagate', idempotencyKey: 'idem-1', authorization: 'Bearer svc-token' });
+    expect(hits[0]).to.deep.equal({
+      path: '/v1/transfers',
+      requestId: 'req_propagate',
+      idempotencyKey: 'idem-1',
+      authorization: 'Bearer svc-token',
+    });
     peer.shutdown();
   });
 
@@ -111,7 +127,10 @@ describe('PeerClient', () => {
   it('opens the breaker after repeated failures, rejects fast, exports the state, and closes again', async () => {
     mode = 'fail';
     const metrics = new Metrics('test', { defaultMetrics: false });
-    const peer = client(metrics, { retries: 0, breaker: { volumeThreshold: 3, resetTimeoutMs: 150, errorThresholdPercentage: 50 } });
+    const peer = client(metrics, {
+      retries: 0,
+      breaker: { volumeThreshold: 3, resetTimeoutMs: 150, errorThresholdPercentage: 50 },
+    });
     for (let i = 0; i < 4; i++) await peer.request({ method: 'GET', path: '/x' }).catch(() => undefined);
     expect(peer.breakerState).to.equal('open');
     const hitsWhenOpen = hits.length;
@@ -134,7 +153,10 @@ describe('PeerClient', () => {
   });
 
   it('does not hold a token endpoint outage against the peer: 503, breaker closed, peer not called', async () => {
-    const noToken = { getToken: () => Promise.reject(commonErrors.upstream_unavailable.create('The token endpoint is unreachable.')), invalidate: () => undefined };
+    const noToken = {
+      getToken: () => Promise.reject(commonErrors.upstream_unavailable.create('The token endpoint is unreachable.')),
+      invalidate: () => undefined,
+    };
     const metrics = new Metrics('test', { defaultMetrics: false });
     const peer = client(metrics, { tokens: noToken, retries: 0, breaker: { volumeThreshold: 2 } });
     for (let i = 0; i < 5; i++) {
@@ -144,7 +166,9 @@ describe('PeerClient', () => {
     expect(peer.breakerState).to.equal('closed');
     expect(hits).to.deep.equal([]);
     // Not a failure of the peer, and not a success either: the breaker never saw the call.
-    expect(await metrics.registry.metrics()).not.to.match(/circuit_breaker_events_total\{[^}]*event="(success|failure)"/);
+    expect(await metrics.registry.metrics()).not.to.match(
+      /circuit_breaker_events_total\{[^}]*event="(success|failure)"/,
+    );
     peer.shutdown();
   });
 

@@ -42,7 +42,9 @@ describe('request logging', () => {
     });
     const server = await listen(app);
     try {
-      await call(server.url, 'GET', '/v1/things/thg_1', { headers: { 'x-request-id': 'req-log-1', authorization: 'Bearer secret-value' } });
+      await call(server.url, 'GET', '/v1/things/thg_1', {
+        headers: { 'x-request-id': 'req-log-1', authorization: 'Bearer secret-value' },
+      });
     } finally {
       await server.close();
     }

@@ -14,7 +14,14 @@ describe('runService graceful shutdown', () => {
     const cleaned: string[] = [];
     lifecycle.onShutdown('database', () => void cleaned.push('database'));
     lifecycle.onShutdown('outbox relay', () => void cleaned.push('outbox relay'));
-    const running = await runService({ app, host: '127.0.0.1', port: 0, logger: testLogger(), lifecycle, shutdownTimeoutMs: 2000 });
+    const running = await runService({
+      app,
+      host: '127.0.0.1',
+      port: 0,
+      logger: testLogger(),
+      lifecycle,
+      shutdownTimeoutMs: 2000,
+    });
 
     const inFlight = fetch(`${running.url}/slow`).then((r) => r.json());
     await new Promise((r) => setTimeout(r, 50));
@@ -35,7 +42,14 @@ describe('runService graceful shutdown', () => {
     app.get('/ok', (_req, res) => {
       res.json({ ok: true });
     });
-    const running = await runService({ app, host: '127.0.0.1', port: 0, logger: testLogger(), lifecycle: new Lifecycle(), shutdownTimeoutMs: 5000 });
+    const running = await runService({
+      app,
+      host: '127.0.0.1',
+      port: 0,
+      logger: testLogger(),
+      lifecycle: new Lifecycle(),
+      shutdownTimeoutMs: 5000,
+    });
     await fetch(`${running.url}/ok`).then((r) => r.json()); // leaves an idle keep-alive connection
     const started = Date.now();
     await running.shutdown('test');

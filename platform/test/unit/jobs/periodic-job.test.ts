@@ -9,13 +9,18 @@ describe('periodicJob', () => {
     let running = 0;
     let maxConcurrent = 0;
     let runs = 0;
-    const job = periodicJob('t', 20, async () => {
-      running += 1;
-      maxConcurrent = Math.max(maxConcurrent, running);
-      runs += 1;
-      await sleep(15);
-      running -= 1;
-    }, testLogger());
+    const job = periodicJob(
+      't',
+      20,
+      async () => {
+        running += 1;
+        maxConcurrent = Math.max(maxConcurrent, running);
+        runs += 1;
+        await sleep(15);
+        running -= 1;
+      },
+      testLogger(),
+    );
     job.start();
     await sleep(10);
     job.wake();
@@ -31,10 +36,15 @@ describe('periodicJob', () => {
 
   it('runs again at once while a pass reports more work', async () => {
     let remaining = 5;
-    const job = periodicJob('t', 10_000, async () => {
-      remaining -= 1;
-      return remaining > 0;
-    }, testLogger());
+    const job = periodicJob(
+      't',
+      10_000,
+      async () => {
+        remaining -= 1;
+        return remaining > 0;
+      },
+      testLogger(),
+    );
     job.start();
     await sleep(50);
     await job.stop();
@@ -43,10 +53,15 @@ describe('periodicJob', () => {
 
   it('survives a failing pass', async () => {
     let runs = 0;
-    const job = periodicJob('t', 5, async () => {
-      runs += 1;
-      throw new Error('boom');
-    }, testLogger());
+    const job = periodicJob(
+      't',
+      5,
+      async () => {
+        runs += 1;
+        throw new Error('boom');
+      },
+      testLogger(),
+    );
     job.start();
     await sleep(40);
     await job.stop();

@@ -54,7 +54,16 @@ describe('createLogger', () => {
     const before = JSON.stringify(logged);
     logger.info(logged, 'shapes nobody planned for');
     const text = JSON.stringify(lines[0]);
-    for (const secret of ['deep-pass', '5555555555554444', 'caps-token', 'sid=caps', 'sid=set', '4000000000000002', '"999"', 'in-a-list']) {
+    for (const secret of [
+      'deep-pass',
+      '5555555555554444',
+      'caps-token',
+      'sid=caps',
+      'sid=set',
+      '4000000000000002',
+      '"999"',
+      'in-a-list',
+    ]) {
       expect(text, secret).not.to.contain(secret);
     }
     expect(text).to.contain('mastercard');

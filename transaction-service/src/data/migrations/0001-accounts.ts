@@ -24,8 +24,12 @@ export const accountsMigration: Migration = {
         add constraint accounts_pending_check check (pending_debits >= 0 and pending_credits >= 0),
         -- The last line of defence: whatever the code does, a wallet's available balance never goes negative.
         add constraint accounts_available_check check (allow_negative or balance - pending_debits >= 0)`);
-    await knex.raw(`create unique index accounts_one_wallet_per_currency on accounts (owner_id, currency) where type = 'wallet'`);
-    await knex.raw(`create unique index accounts_one_system_per_code on accounts (code, currency) where type = 'system'`);
+    await knex.raw(
+      `create unique index accounts_one_wallet_per_currency on accounts (owner_id, currency) where type = 'wallet'`,
+    );
+    await knex.raw(
+      `create unique index accounts_one_system_per_code on accounts (code, currency) where type = 'system'`,
+    );
   },
   async down(knex) {
     await knex.schema.dropTable('accounts');

@@ -19,7 +19,9 @@ export const holdsMigration: Migration = {
         add constraint transfers_posted_amount_check check (
           (status = 'posted') = (posted_amount is not null) and (posted_amount is null or (posted_amount > 0 and posted_amount <= amount)))`);
     // The sweeper's work list: only unresolved holds with a deadline, in deadline order.
-    await knex.raw(`create index transfers_pending_expiry on transfers (expires_at) where status = 'pending' and expires_at is not null`);
+    await knex.raw(
+      `create index transfers_pending_expiry on transfers (expires_at) where status = 'pending' and expires_at is not null`,
+    );
     await knex.raw(`
       create function transfers_immutable() returns trigger language plpgsql as $$
       begin
@@ -33,7 +35,9 @@ export const holdsMigration: Migration = {
         end if;
         return new;
       end $$`);
-    await knex.raw(`create trigger transfers_immutable before update or delete on transfers for each row execute function transfers_immutable()`);
+    await knex.raw(
+      `create trigger transfers_immutable before update or delete on transfers for each row execute function transfers_immutable()`,
+    );
   },
   async down(knex) {
     await knex.raw('drop trigger transfers_immutable on transfers');

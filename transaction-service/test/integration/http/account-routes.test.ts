@@ -17,7 +17,14 @@ describe('transaction-service accounts', () => {
       const token = await app.issuer.userToken(newUserId());
       const first = await call(app.url, 'POST', '/v1/accounts', { token, body: { currency: 'brl' } });
       expect(first.status).to.equal(201);
-      expect(first.body).to.include({ object: 'account', type: 'wallet', currency: 'brl', balance: 0, available: 0, pending_debits: 0 });
+      expect(first.body).to.include({
+        object: 'account',
+        type: 'wallet',
+        currency: 'brl',
+        balance: 0,
+        available: 0,
+        pending_debits: 0,
+      });
       expect(first.body.id).to.match(/^acct_[0-9A-Z]{26}$/);
       expect(first.body.flags).to.deep.equal({ allow_negative: false });
       const second = await call(app.url, 'POST', '/v1/accounts', { token, body: { currency: 'brl' } });
@@ -29,7 +36,9 @@ describe('transaction-service accounts', () => {
 
     it('opens exactly one wallet when asked concurrently', async () => {
       const token = await app.issuer.userToken(newUserId());
-      const results = await Promise.all(Array.from({ length: 8 }, () => call(app.url, 'POST', '/v1/accounts', { token, body: { currency: 'eur' } })));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => call(app.url, 'POST', '/v1/accounts', { token, body: { currency: 'eur' } })),
+      );
       expect(new Set(results.map((r) => r.body.id)).size).to.equal(1);
       expect(results.filter((r) => r.status === 201)).to.have.length(1);
     });
@@ -43,7 +52,10 @@ describe('transaction-service accounts', () => {
       const missing = await call(app.url, 'POST', '/v1/accounts', { token, body: {} });
       expect(missing.body.error).to.include({ code: 'parameter_missing', param: 'currency' });
       expect((await call(app.url, 'POST', '/v1/accounts', { body: { currency: 'usd' } })).status).to.equal(401);
-      const forged = await call(app.url, 'POST', '/v1/accounts', { token: app.issuer.hs256WithPublicKey('usr_x'), body: { currency: 'usd' } });
+      const forged = await call(app.url, 'POST', '/v1/accounts', {
+        token: app.issuer.hs256WithPublicKey('usr_x'),
+        body: { currency: 'usd' },
+      });
       expect(forged.status).to.equal(401);
       expect(await countAccounts()).to.equal(before);
     });
@@ -85,7 +97,8 @@ describe('transaction-service accounts', () => {
     it("lists only the caller's wallets, newest first, a page at a time", async () => {
       const token = await app.issuer.userToken(newUserId());
       const ids: string[] = [];
-      for (const currency of ['usd', 'brl', 'eur']) ids.push((await call(app.url, 'POST', '/v1/accounts', { token, body: { currency } })).body.id);
+      for (const currency of ['usd', 'brl', 'eur'])
+        ids.push((await call(app.url, 'POST', '/v1/accounts', { token, body: { currency } })).body.id);
       const first = await call(app.url, 'GET', '/v1/accounts?limit=2', { token });
       expect(first.body).to.include({ object: 'list', has_more: true });
       expect(first.body.data.map((a: { id: string }) => a.id)).to.deep.equal([ids[2], ids[1]]);
@@ -109,15 +122,23 @@ describe('transaction-service accounts', () => {
     it('gets or creates a system account for clients with ledger:write, and refuses users', async () => {
       const client = await app.issuer.clientToken('payment-service', ['ledger:write']);
       const code = `clearing:t${Date.now()}`;
-      const first = await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code, currency: 'usd' } });
+      const first = await call(app.url, 'POST', '/v1/system-accounts', {
+        token: client,
+        body: { code, currency: 'usd' },
+      });
       expect(first.status).to.equal(201);
       expect(first.body).to.include({ type: 'system', code, owner: null });
       expect(first.body.flags).to.deep.equal({ allow_negative: true });
-      const again = await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code, currency: 'usd' } });
+      const again = await call(app.url, 'POST', '/v1/system-accounts', {
+        token: client,
+        body: { code, currency: 'usd' },
+      });
       expect(again.status).to.equal(200);
       expect(again.body.id).to.equal(first.body.id);
       const user = await app.issuer.userToken(newUserId());
-      expect((await call(app.url, 'POST', '/v1/system-accounts', { token: user, body: { code, currency: 'usd' } })).status).to.equal(403);
+      expect(
+        (await call(app.url, 'POST', '/v1/system-accounts', { token: user, body: { code, currency: 'usd' } })).status,
+      ).to.equal(403);
     });
   });
 });

@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { call } from '@micropay/platform/testing';
-import { balanceOf, ledgerClient, newUserId, startLedgerTestApp, transfer, verify, type LedgerTestApp } from '../../support/ledger-test-app';
+import {
+  balanceOf,
+  ledgerClient,
+  newUserId,
+  startLedgerTestApp,
+  transfer,
+  verify,
+  type LedgerTestApp,
+} from '../../support/ledger-test-app';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -16,7 +24,12 @@ describe('transaction-service balance limits (±2^53−1 minor units)', () => {
 
   let codes = 0;
   const systemAccount = async (currency: string) =>
-    (await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code: `limits:s${(codes += 1)}`, currency } })).body.id as string;
+    (
+      await call(app.url, 'POST', '/v1/system-accounts', {
+        token: client,
+        body: { code: `limits:s${(codes += 1)}`, currency },
+      })
+    ).body.id as string;
   const wallet = async (currency: string) => {
     const token = await app.issuer.userToken(newUserId());
     return (await call(app.url, 'POST', '/v1/accounts', { token, body: { currency } })).body.id as string;
@@ -64,7 +77,12 @@ describe('transaction-service balance limits (±2^53−1 minor units)', () => {
     const before = await transferCount();
 
     expectRefused(await move(second, payee, 10, 'gbp', { pending: true }), 'to_account', payee, 'pending_credits');
-    expectRefused(await move(holder, await wallet('gbp'), 10, 'gbp', { pending: true }), 'from_account', holder, 'pending_debits');
+    expectRefused(
+      await move(holder, await wallet('gbp'), 10, 'gbp', { pending: true }),
+      'from_account',
+      holder,
+      'pending_debits',
+    );
 
     expect(await transferCount()).to.equal(before);
     expect(await balanceOf(app, payee)).to.include({ balance: 0, pending_credits: MAX - 5 });
@@ -80,10 +98,15 @@ describe('transaction-service balance limits (±2^53−1 minor units)', () => {
 
     const tooMuch = await call(app.url, 'POST', `/v1/transfers/${hold.body.id}/post`, { token: client });
     expectRefused(tooMuch, 'to_account', payee, 'balance');
-    expect((await call(app.url, 'GET', `/v1/transfers/${hold.body.id}`, { token: client })).body).to.include({ status: 'pending' });
+    expect((await call(app.url, 'GET', `/v1/transfers/${hold.body.id}`, { token: client })).body).to.include({
+      status: 'pending',
+    });
     expect(await balanceOf(app, payee)).to.include({ balance: MAX - 10, pending_credits: 100 });
 
-    const fits = await call(app.url, 'POST', `/v1/transfers/${hold.body.id}/post`, { token: client, body: { amount: 10 } });
+    const fits = await call(app.url, 'POST', `/v1/transfers/${hold.body.id}/post`, {
+      token: client,
+      body: { amount: 10 },
+    });
     expect(fits.status, JSON.stringify(fits.body)).to.equal(200);
     expect(await balanceOf(app, payee)).to.include({ balance: MAX, pending_credits: 0 });
     expect((await verify(app)).discrepancies).to.deep.equal([]);
@@ -101,9 +124,15 @@ describe('transaction-service balance limits (±2^53−1 minor units)', () => {
     const report = await verify(app);
     expect(report.discrepancies).to.deep.equal([]);
     const total = (2n * BigInt(MAX - 1)).toString();
-    expect(report.currencies.find((c) => c.currency === 'sek')).to.include({ balance_total: 0, pending_debits_total: total, pending_credits_total: total, ok: true });
+    expect(report.currencies.find((c) => c.currency === 'sek')).to.include({
+      balance_total: 0,
+      pending_debits_total: total,
+      pending_credits_total: total,
+      ok: true,
+    });
 
-    for (const id of holds) expect((await call(app.url, 'POST', `/v1/transfers/${id}/void`, { token: client })).status).to.equal(200);
+    for (const id of holds)
+      expect((await call(app.url, 'POST', `/v1/transfers/${id}/void`, { token: client })).status).to.equal(200);
     expect((await verify(app)).currencies.find((c) => c.currency === 'sek')).to.include({ pending_debits_total: 0 });
   });
 

@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { call } from '@micropay/platform/testing';
-import { fundedWallet, ledgerClient, newUserId, startLedgerTestApp, transfer, verify, type LedgerTestApp } from '../../support/ledger-test-app';
+import {
+  fundedWallet,
+  ledgerClient,
+  newUserId,
+  startLedgerTestApp,
+  transfer,
+  verify,
+  type LedgerTestApp,
+} from '../../support/ledger-test-app';
 
 describe('transaction-service GET /v1/ledger/verify', () => {
   let app: LedgerTestApp;
@@ -13,8 +21,19 @@ describe('transaction-service GET /v1/ledger/verify', () => {
   it('reports a clean ledger with per-currency totals', async () => {
     const alice = await fundedWallet(app, 1000);
     const bob = await fundedWallet(app, 0);
-    await transfer(app, alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 300, currency: 'usd' });
-    await transfer(app, alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 200, currency: 'usd', pending: true });
+    await transfer(app, alice.token, {
+      from_account: alice.wallet.id,
+      to_account: bob.wallet.id,
+      amount: 300,
+      currency: 'usd',
+    });
+    await transfer(app, alice.token, {
+      from_account: alice.wallet.id,
+      to_account: bob.wallet.id,
+      amount: 200,
+      currency: 'usd',
+      pending: true,
+    });
     await fundedWallet(app, 50, 'brl');
     const report = await verify(app);
     expect(report).to.include({ ok: true });
@@ -77,7 +96,17 @@ describe('transaction-service GET /v1/accounts/:id/transfers', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
       const [from, to] = i % 2 ? [bob, alice] : [alice, bob];
-      ids.push((await transfer(app, from.token, { from_account: from.wallet.id, to_account: to.wallet.id, amount: 10 + i, currency: 'usd', pending: i === 4 })).body.id);
+      ids.push(
+        (
+          await transfer(app, from.token, {
+            from_account: from.wallet.id,
+            to_account: to.wallet.id,
+            amount: 10 + i,
+            currency: 'usd',
+            pending: i === 4,
+          })
+        ).body.id,
+      );
     }
     const newest = [...ids].reverse();
     const path = `/v1/accounts/${alice.wallet.id}/transfers`;
@@ -104,7 +133,9 @@ describe('transaction-service GET /v1/accounts/:id/transfers', () => {
     expect(res.status).to.equal(404);
     expect(res.body.error.code).to.equal('account_not_found');
     const client = await ledgerClient(app);
-    expect((await call(app.url, 'GET', `/v1/accounts/${alice.wallet.id}/transfers`, { token: client })).body.data).to.have.length(1);
+    expect(
+      (await call(app.url, 'GET', `/v1/accounts/${alice.wallet.id}/transfers`, { token: client })).body.data,
+    ).to.have.length(1);
   });
 
   it('validates the cursor and limit', async () => {
@@ -121,7 +152,9 @@ describe('transaction-service GET /v1/accounts/:id/transfers', () => {
       expect(res.status, q).to.equal(400);
       expect(res.body.error.param, q).to.equal(param);
     }
-    const oneCursor = await call(app.url, 'GET', `/v1/accounts/${alice.wallet.id}/transfers?starting_after=${older}`, { token: alice.token });
+    const oneCursor = await call(app.url, 'GET', `/v1/accounts/${alice.wallet.id}/transfers?starting_after=${older}`, {
+      token: alice.token,
+    });
     expect(oneCursor.status, 'a well-formed cursor alone is accepted').to.equal(200);
   });
 });
@@ -136,11 +169,17 @@ describe('transaction-service /openapi.json', () => {
 
   it('documents the ledger routes and every error code they return', async () => {
     const doc = (await call(app.url, 'GET', '/openapi.json')).body;
-    for (const path of ['/v1/transfers/{id}/post', '/v1/transfers/{id}/void', '/v1/accounts/{id}/transfers', '/v1/ledger/verify']) {
+    for (const path of [
+      '/v1/transfers/{id}/post',
+      '/v1/transfers/{id}/void',
+      '/v1/accounts/{id}/transfers',
+      '/v1/ledger/verify',
+    ]) {
       expect(doc.paths, path).to.have.property(path);
     }
     const text = JSON.stringify(doc);
-    for (const code of ['transfer_not_pending', 'amount_exceeds_hold', 'transfer_forbidden', 'insufficient_funds']) expect(text).to.include(code);
+    for (const code of ['transfer_not_pending', 'amount_exceeds_hold', 'transfer_forbidden', 'insufficient_funds'])
+      expect(text).to.include(code);
     expect(doc.components.schemas.CreateTransferRequest.properties).to.include.keys('pending', 'timeout_seconds');
     expect(doc.paths['/v1/transfers/{id}/post'].post.requestBody.required).not.to.equal(true);
   });

@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { call } from '@micropay/platform/testing';
 import { expirySweeper } from '../../../src/expiry-sweeper';
-import { balanceOf, fundedWallet, newUserId, startLedgerTestApp, transfer, verify, type LedgerTestApp } from '../../support/ledger-test-app';
+import {
+  balanceOf,
+  fundedWallet,
+  newUserId,
+  startLedgerTestApp,
+  transfer,
+  verify,
+  type LedgerTestApp,
+} from '../../support/ledger-test-app';
 
 describe('transaction-service pending transfers (holds)', () => {
   let app: LedgerTestApp;
@@ -12,13 +20,17 @@ describe('transaction-service pending transfers (holds)', () => {
   });
   after(() => app?.close());
 
-  const post = (token: string, id: string, body?: Record<string, unknown>) => call(app.url, 'POST', `/v1/transfers/${id}/post`, { token, body });
+  const post = (token: string, id: string, body?: Record<string, unknown>) =>
+    call(app.url, 'POST', `/v1/transfers/${id}/post`, { token, body });
   const voidIt = (token: string, id: string) => call(app.url, 'POST', `/v1/transfers/${id}/void`, { token });
 
   /** Waits (without asserting on time) until the database clock has passed the hold's deadline. */
   async function untilExpired(transferId: string) {
     for (;;) {
-      const row = await app.db.knex('transfers').where({ id: transferId }).first(app.db.knex.raw('expires_at <= now() as expired'));
+      const row = await app.db
+        .knex('transfers')
+        .where({ id: transferId })
+        .first(app.db.knex.raw('expires_at <= now() as expired'));
       if (row.expired) return;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -27,7 +39,14 @@ describe('transaction-service pending transfers (holds)', () => {
   async function hold(amount: number, extra: Record<string, unknown> = {}) {
     const alice = await fundedWallet(app, 1000);
     const bob = await fundedWallet(app, 0);
-    const res = await transfer(app, alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount, currency: 'usd', pending: true, ...extra });
+    const res = await transfer(app, alice.token, {
+      from_account: alice.wallet.id,
+      to_account: bob.wallet.id,
+      amount,
+      currency: 'usd',
+      pending: true,
+      ...extra,
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return { alice, bob, res };
   }
@@ -38,7 +57,12 @@ describe('transaction-service pending transfers (holds)', () => {
     expect(res.body.balances.from_account).to.include({ balance: 1000, pending_debits: 700, available: 300 });
     expect(await balanceOf(app, bob.wallet.id)).to.include({ balance: 0, pending_credits: 700, available: 0 });
     // 400 more than available (300) even though the posted balance (1000) would cover it: Blnk #181.
-    const spend = await transfer(app, alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 400, currency: 'usd' });
+    const spend = await transfer(app, alice.token, {
+      from_account: alice.wallet.id,
+      to_account: bob.wallet.id,
+      amount: 400,
+      currency: 'usd',
+    });
     expect(spend.status).to.equal(402);
     expect(spend.body.error.code).to.equal('insufficient_funds');
   });
@@ -88,7 +112,9 @@ describe('transaction-service pending transfers (holds)', () => {
     const bad = await post(alice.token, res.body.id, { amount: 0 });
     expect(bad.body.error).to.include({ code: 'parameter_invalid', param: 'amount' });
     expect(await balanceOf(app, alice.wallet.id)).to.include({ balance: 1000, pending_debits: 100 });
-    expect((await call(app.url, 'GET', `/v1/transfers/${res.body.id}`, { token: alice.token })).body.status).to.equal('pending');
+    expect((await call(app.url, 'GET', `/v1/transfers/${res.body.id}`, { token: alice.token })).body.status).to.equal(
+      'pending',
+    );
   });
 
   it('lets only the creator (or a ledger:write client) resolve a hold; strangers get 404', async () => {
@@ -110,7 +136,12 @@ describe('transaction-service pending transfers (holds)', () => {
 
   it('replays a post sent again with the same Idempotency-Key instead of answering 409', async () => {
     const { alice, res } = await hold(100);
-    const send = () => call(app.url, 'POST', `/v1/transfers/${res.body.id}/post`, { token: alice.token, body: { amount: 60 }, headers: { 'idempotency-key': `post-${res.body.id}` } });
+    const send = () =>
+      call(app.url, 'POST', `/v1/transfers/${res.body.id}/post`, {
+        token: alice.token,
+        body: { amount: 60 },
+        headers: { 'idempotency-key': `post-${res.body.id}` },
+      });
     const first = await send();
     const second = await send();
     expect(second.status).to.equal(200);
@@ -126,7 +157,9 @@ describe('transaction-service pending transfers (holds)', () => {
     const late = await post(alice.token, res.body.id);
     expect(late.status).to.equal(409);
     expect(late.body.error.code).to.equal('transfer_not_pending');
-    expect((await call(app.url, 'GET', `/v1/transfers/${res.body.id}`, { token: alice.token })).body.status).to.equal('voided');
+    expect((await call(app.url, 'GET', `/v1/transfers/${res.body.id}`, { token: alice.token })).body.status).to.equal(
+      'voided',
+    );
     expect(await balanceOf(app, alice.wallet.id)).to.include({ balance: 1000, pending_debits: 0 });
     expect(await balanceOf(app, bob.wallet.id)).to.include({ balance: 0, pending_credits: 0 });
   });
@@ -138,15 +171,22 @@ describe('transaction-service pending transfers (holds)', () => {
     const sweeper = expirySweeper(app.deps, 20);
     sweeper.start();
     try {
-      while ((await call(app.url, 'GET', `/v1/transfers/${res.body.id}`, { token: alice.token })).body.status === 'pending') {
+      while (
+        (await call(app.url, 'GET', `/v1/transfers/${res.body.id}`, { token: alice.token })).body.status === 'pending'
+      ) {
         await new Promise((r) => setTimeout(r, 20));
       }
     } finally {
       await sweeper.stop();
     }
-    expect((await call(app.url, 'GET', `/v1/transfers/${res.body.id}`, { token: alice.token })).body.status).to.equal('voided');
+    expect((await call(app.url, 'GET', `/v1/transfers/${res.body.id}`, { token: alice.token })).body.status).to.equal(
+      'voided',
+    );
     expect(await balanceOf(app, alice.wallet.id)).to.include({ balance: 1000, pending_debits: 0, available: 1000 });
-    expect((await call(app.url, 'GET', `/v1/transfers/${untouched.res.body.id}`, { token: untouched.alice.token })).body.status).to.equal('pending');
+    expect(
+      (await call(app.url, 'GET', `/v1/transfers/${untouched.res.body.id}`, { token: untouched.alice.token })).body
+        .status,
+    ).to.equal('pending');
     const metrics = (await call(app.url, 'GET', '/metrics')).body;
     expect(metrics).to.match(/ledger_pending_resolutions_total\{[^}]*action="expire"[^}]*outcome="ok"[^}]*\} [1-9]/);
     expect(metrics).to.match(/ledger_transfers_total\{[^}]*outcome="pending"[^}]*\} [1-9]/);
@@ -164,11 +204,14 @@ describe('transaction-service pending transfers (holds)', () => {
     });
     try {
       const { failures } = await app.deps.ledger.expireDue();
-      expect(failures.map((f) => [f.id, (f.error as Error).message])).to.deep.equal([[stuck.res.body.id, 'disk on fire']]);
+      expect(failures.map((f) => [f.id, (f.error as Error).message])).to.deep.equal([
+        [stuck.res.body.id, 'disk on fire'],
+      ]);
     } finally {
       stub.restore();
     }
-    const status = async (h: typeof stuck) => (await call(app.url, 'GET', `/v1/transfers/${h.res.body.id}`, { token: h.alice.token })).body.status;
+    const status = async (h: typeof stuck) =>
+      (await call(app.url, 'GET', `/v1/transfers/${h.res.body.id}`, { token: h.alice.token })).body.status;
     expect(await status(stuck)).to.equal('pending');
     expect(await status(next)).to.equal('voided');
     expect(await app.deps.ledger.expireDue()).to.include({ voided: 1 });
@@ -177,13 +220,24 @@ describe('transaction-service pending transfers (holds)', () => {
 
   it('keeps transfer rows immutable in the database itself, except pending → posted | voided', async () => {
     const { alice, bob, res } = await hold(100);
-    const posted = (await transfer(app, alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 10, currency: 'usd' })).body;
+    const posted = (
+      await transfer(app, alice.token, {
+        from_account: alice.wallet.id,
+        to_account: bob.wallet.id,
+        amount: 10,
+        currency: 'usd',
+      })
+    ).body;
     const attempts = [
       () => app.db.knex('transfers').where({ id: posted.id }).update({ amount: 1 }),
       () => app.db.knex('transfers').where({ id: posted.id }).update({ status: 'voided' }),
       () => app.db.knex('transfers').where({ id: posted.id }).delete(),
       () => app.db.knex('transfers').where({ id: res.body.id }).update({ amount: 1 }),
-      () => app.db.knex('transfers').where({ id: res.body.id }).update({ status: 'posted', posted_amount: 100, amount: 100, description: 'edited' }),
+      () =>
+        app.db
+          .knex('transfers')
+          .where({ id: res.body.id })
+          .update({ status: 'posted', posted_amount: 100, amount: 100, description: 'edited' }),
     ];
     for (const attempt of attempts) {
       const error = await attempt().then(

@@ -14,7 +14,9 @@ describe('transaction-service transfers', () => {
   const transfer = (token: string, body: Record<string, unknown>, key = `k-${Date.now()}-${(keys += 1)}`) =>
     call(app.url, 'POST', '/v1/transfers', { token, body, headers: { 'idempotency-key': key } });
   const transferMetrics = async () =>
-    ((await call(app.url, 'GET', '/metrics')).body as string).split('\n').filter((line) => line.startsWith('ledger_transfer'));
+    ((await call(app.url, 'GET', '/metrics')).body as string)
+      .split('\n')
+      .filter((line) => line.startsWith('ledger_transfer'));
   const state = async () => ({
     transfers: Number((await app.db.knex('transfers').count<{ c: number }[]>('* as c'))[0]!.c),
     balances: await app.db.knex('accounts').select('id', 'balance').orderBy('id'),
@@ -23,9 +25,23 @@ describe('transaction-service transfers', () => {
   it('moves money between wallets and returns the balances the caller may see', async () => {
     const alice = await fundedWallet(app, 1000);
     const bob = await fundedWallet(app, 0);
-    const res = await transfer(alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 300, currency: 'usd', description: 'Dinner', metadata: { split: '1/2' } });
+    const res = await transfer(alice.token, {
+      from_account: alice.wallet.id,
+      to_account: bob.wallet.id,
+      amount: 300,
+      currency: 'usd',
+      description: 'Dinner',
+      metadata: { split: '1/2' },
+    });
     expect(res.status).to.equal(201);
-    expect(res.body).to.include({ object: 'transfer', from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 300, status: 'posted', description: 'Dinner' });
+    expect(res.body).to.include({
+      object: 'transfer',
+      from_account: alice.wallet.id,
+      to_account: bob.wallet.id,
+      amount: 300,
+      status: 'posted',
+      description: 'Dinner',
+    });
     expect(res.body.id).to.match(/^tr_/);
     expect(res.body.metadata).to.deep.equal({ split: '1/2' });
     expect(res.body.balances.from_account).to.include({ id: alice.wallet.id, balance: 700, available: 700 });
@@ -36,9 +52,19 @@ describe('transaction-service transfers', () => {
 
   it('lets a service client move money out of a system account, which may go negative', async () => {
     const client = await app.issuer.clientToken('payment-service', ['ledger:write', 'ledger:read']);
-    const clearing = (await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code: `clearing:neg${Date.now()}`, currency: 'brl' } })).body;
+    const clearing = (
+      await call(app.url, 'POST', '/v1/system-accounts', {
+        token: client,
+        body: { code: `clearing:neg${Date.now()}`, currency: 'brl' },
+      })
+    ).body;
     const { wallet } = await fundedWallet(app, 0, 'brl');
-    const res = await transfer(client, { from_account: clearing.id, to_account: wallet.id, amount: 5000, currency: 'brl' });
+    const res = await transfer(client, {
+      from_account: clearing.id,
+      to_account: wallet.id,
+      amount: 5000,
+      currency: 'brl',
+    });
     expect(res.status).to.equal(201);
     expect(res.body.balances.from_account.balance).to.equal(-5000);
     expect(res.body.balances.to_account.balance).to.equal(5000);
@@ -48,7 +74,12 @@ describe('transaction-service transfers', () => {
     const alice = await fundedWallet(app, 100);
     const bob = await fundedWallet(app, 0);
     const before = await state();
-    const res = await transfer(alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 101, currency: 'usd' });
+    const res = await transfer(alice.token, {
+      from_account: alice.wallet.id,
+      to_account: bob.wallet.id,
+      amount: 101,
+      currency: 'usd',
+    });
     expect(res.status).to.equal(402);
     expect(res.body.error).to.include({ code: 'insufficient_funds', param: 'amount' });
     expect(await state()).to.deep.equal(before);
@@ -58,7 +89,12 @@ describe('transaction-service transfers', () => {
     const alice = await fundedWallet(app, 100);
     const mallory = await fundedWallet(app, 0);
     const before = await state();
-    const res = await transfer(mallory.token, { from_account: alice.wallet.id, to_account: mallory.wallet.id, amount: 50, currency: 'usd' });
+    const res = await transfer(mallory.token, {
+      from_account: alice.wallet.id,
+      to_account: mallory.wallet.id,
+      amount: 50,
+      currency: 'usd',
+    });
     expect(res.status).to.equal(404);
     expect(res.body.error).to.include({ code: 'account_not_found', param: 'from_account' });
     expect(await state()).to.deep.equal(before);
@@ -69,7 +105,9 @@ describe('transaction-service transfers', () => {
     const bob = await fundedWallet(app, 0);
     const brl = await fundedWallet(app, 0, 'brl');
     const client = await app.issuer.clientToken('payment-service', ['ledger:write']);
-    const system = (await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code: 'fees', currency: 'usd' } })).body;
+    const system = (
+      await call(app.url, 'POST', '/v1/system-accounts', { token: client, body: { code: 'fees', currency: 'usd' } })
+    ).body;
     const base = { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 10, currency: 'usd' };
     const before = await state();
     const cases: [Record<string, unknown>, number, string, string][] = [
@@ -110,7 +148,9 @@ describe('transaction-service transfers', () => {
     const alice = await fundedWallet(app, 1000);
     const bob = await fundedWallet(app, 0);
     const body = { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 100, currency: 'usd' };
-    const results = await Promise.all(Array.from({ length: 10 }, () => transfer(alice.token, body, `same-key-${alice.wallet.id}`)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => transfer(alice.token, body, `same-key-${alice.wallet.id}`)),
+    );
     const created = results.filter((r) => r.status === 201);
     expect(created.length).to.be.at.least(1);
     expect(results.every((r) => r.status === 201 || r.status === 409)).to.equal(true);
@@ -130,7 +170,11 @@ describe('transaction-service transfers', () => {
     const first = await transfer(alice.token, body, key);
     expect(first.status).to.equal(201);
     const before = await state();
-    for (const other of [{ ...body, amount: 101 }, { ...body, pending: true }, { ...body, description: 'changed' }]) {
+    for (const other of [
+      { ...body, amount: 101 },
+      { ...body, pending: true },
+      { ...body, description: 'changed' },
+    ]) {
       const res = await transfer(alice.token, other, key);
       expect(res.status, JSON.stringify(other)).to.equal(422);
       expect(res.body.error).to.include({ code: 'idempotency_key_reused', type: 'idempotency_error' });
@@ -142,7 +186,14 @@ describe('transaction-service transfers', () => {
     const alice = await fundedWallet(app, 1000);
     const bob = await fundedWallet(app, 0);
     const key = `purged-${alice.wallet.id}`;
-    const body = { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 100, currency: 'usd', description: 'rent', metadata: { order: '1', unit: '4b' } };
+    const body = {
+      from_account: alice.wallet.id,
+      to_account: bob.wallet.id,
+      amount: 100,
+      currency: 'usd',
+      description: 'rent',
+      metadata: { order: '1', unit: '4b' },
+    };
     const first = await transfer(alice.token, body, key);
     expect(first.status).to.equal(201);
     const purge = async () => expect(await app.db.knex('idempotency_keys').where({ key }).del()).to.equal(1);
@@ -154,7 +205,11 @@ describe('transaction-service transfers', () => {
     expect(same.body.id).to.equal(first.body.id);
     expect(same.headers.get('idempotent-replayed')).to.equal('true');
     expect(await transferMetrics(), 'a replay is not counted as a second transfer').to.deep.equal(counted);
-    for (const other of [{ ...body, amount: 200 }, { ...body, description: 'another' }, { ...body, metadata: { order: '2' } }]) {
+    for (const other of [
+      { ...body, amount: 200 },
+      { ...body, description: 'another' },
+      { ...body, metadata: { order: '2' } },
+    ]) {
       await purge();
       const changed = await transfer(alice.token, other, key);
       expect(changed.status, JSON.stringify(other)).to.equal(422);
@@ -171,11 +226,22 @@ describe('transaction-service transfers', () => {
     const alice = await fundedWallet(app, 1000);
     const bob = await fundedWallet(app, 0);
     const key = `purged-hold-${alice.wallet.id}`;
-    const body = { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 100, currency: 'usd', pending: true, timeout_seconds: 600 };
+    const body = {
+      from_account: alice.wallet.id,
+      to_account: bob.wallet.id,
+      amount: 100,
+      currency: 'usd',
+      pending: true,
+      timeout_seconds: 600,
+    };
     const first = await transfer(alice.token, body, key);
     expect(first.status).to.equal(201);
     const before = await state();
-    for (const other of [{ ...body, timeout_seconds: 601 }, { ...body, timeout_seconds: undefined }, { ...body, pending: false, timeout_seconds: undefined }]) {
+    for (const other of [
+      { ...body, timeout_seconds: 601 },
+      { ...body, timeout_seconds: undefined },
+      { ...body, pending: false, timeout_seconds: undefined },
+    ]) {
       expect(await app.db.knex('idempotency_keys').where({ key }).del()).to.equal(1);
       const changed = await transfer(alice.token, other, key);
       expect(changed.status, JSON.stringify(other)).to.equal(422);
@@ -189,7 +255,14 @@ describe('transaction-service transfers', () => {
     const alice = await fundedWallet(app, 100);
     const bob = await fundedWallet(app, 0);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => transfer(alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 10, currency: 'usd' })),
+      Array.from({ length: 20 }, () =>
+        transfer(alice.token, {
+          from_account: alice.wallet.id,
+          to_account: bob.wallet.id,
+          amount: 10,
+          currency: 'usd',
+        }),
+      ),
     );
     expect(results.filter((r) => r.status === 201)).to.have.length(10);
     expect(results.filter((r) => r.status === 402)).to.have.length(10);
@@ -200,8 +273,26 @@ describe('transaction-service transfers', () => {
   it('counts transfers by outcome and volume in /metrics', async () => {
     const alice = await fundedWallet(app, 10);
     const bob = await fundedWallet(app, 0);
-    expect((await transfer(alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 10, currency: 'usd' })).status).to.equal(201);
-    expect((await transfer(alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 10, currency: 'usd' })).status).to.equal(402);
+    expect(
+      (
+        await transfer(alice.token, {
+          from_account: alice.wallet.id,
+          to_account: bob.wallet.id,
+          amount: 10,
+          currency: 'usd',
+        })
+      ).status,
+    ).to.equal(201);
+    expect(
+      (
+        await transfer(alice.token, {
+          from_account: alice.wallet.id,
+          to_account: bob.wallet.id,
+          amount: 10,
+          currency: 'usd',
+        })
+      ).status,
+    ).to.equal(402);
     const res = await call(app.url, 'GET', '/metrics');
     expect(res.body).to.match(/ledger_transfers_total\{[^}]*currency="usd"[^}]*outcome="posted"[^}]*\} [1-9]/);
     expect(res.body).to.match(/ledger_transfers_total\{[^}]*outcome="insufficient_funds"[^}]*\} [1-9]/);
@@ -222,7 +313,14 @@ describe('transaction-service transfers', () => {
   it('shows a transfer to the users on either side and to ledger:read clients only', async () => {
     const alice = await fundedWallet(app, 100);
     const bob = await fundedWallet(app, 0);
-    const created = (await transfer(alice.token, { from_account: alice.wallet.id, to_account: bob.wallet.id, amount: 5, currency: 'usd' })).body;
+    const created = (
+      await transfer(alice.token, {
+        from_account: alice.wallet.id,
+        to_account: bob.wallet.id,
+        amount: 5,
+        currency: 'usd',
+      })
+    ).body;
     for (const token of [alice.token, bob.token, await app.issuer.clientToken('payment-service', ['ledger:read'])]) {
       const res = await call(app.url, 'GET', `/v1/transfers/${created.id}`, { token });
       expect(res.status).to.equal(200);

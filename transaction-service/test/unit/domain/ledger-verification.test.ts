@@ -16,7 +16,10 @@ const account = (overrides: Partial<AccountAudit>): AccountAudit => ({
 
 describe('verifyLedger', () => {
   it('is ok when every currency balances and no account is suspect', () => {
-    const report = verifyLedger({ currencies: [{ currency: 'usd', accounts: 2, balance: 0n, pendingDebits: 5n, pendingCredits: 5n }], suspectAccounts: [] });
+    const report = verifyLedger({
+      currencies: [{ currency: 'usd', accounts: 2, balance: 0n, pendingDebits: 5n, pendingCredits: 5n }],
+      suspectAccounts: [],
+    });
     expect(report.ok).to.equal(true);
     expect(report.currencies[0]).to.include({ ok: true });
   });
