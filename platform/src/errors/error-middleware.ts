@@ -43,7 +43,7 @@ export function errorBody(error: AppError, requestId: string | undefined) {
 
 /** The one error middleware: DESIGN.md's error body, the real status, no internals on 5xx. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
-  return (error, req, res, next) => {
+  return (error, _req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
