@@ -1,15 +1,10 @@
 // One mocha run covers every package, so nyc reports one coverage summary for the repo.
 // NODE_OPTIONS (see package.json "test") loads tsx and the @micropay/source export condition.
+// The packages come from the manifest, so a new service's tests run without editing this file.
+const { services } = require('./platform/src/manifest/services.json');
+
 module.exports = {
-  spec: [
-    'platform/test/**/*.test.ts',
-    'auth-service/test/**/*.test.ts',
-    'transaction-service/test/**/*.test.ts',
-    'payment-service/test/**/*.test.ts',
-    'notification-service/test/**/*.test.ts',
-    'local/test/**/*.test.ts',
-    'e2e/test/**/*.test.ts',
-  ],
+  spec: ['platform', ...services.map((s) => s.name), 'local', 'e2e'].map((pkg) => `${pkg}/test/**/*.test.ts`),
   extension: ['ts'],
   require: ['platform/src/testing/mocha-root-hooks.ts'],
   timeout: 20000,

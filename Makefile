@@ -1,5 +1,7 @@
 # Make targets mirror the npm scripts; the README's two commands are `npm ci && npm start` and `npm test`.
-SERVICES := auth-service transaction-service payment-service notification-service
+MANIFEST := platform/src/manifest/services.json
+SERVICES := $(shell node -p "require('./$(MANIFEST)').services.map((s) => s.name).join(' ')")
+port_of = $(shell node -p "require('./$(MANIFEST)').services.find((s) => s.name === '$(1)').port")
 SERVER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: install start test test-postgres lint typecheck build images images-push charts-check ci clean
@@ -32,10 +34,10 @@ TAG ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo local)
 IMAGE_PREFIX = $(if $(REGISTRY),$(REGISTRY)/,)
 PLATFORM ?= linux/amd64
 
-images: ## build the four images (needs a Docker engine): make images [REGISTRY=...] [TAG=...]
-	@for s in $(SERVICES); do docker build --platform $(PLATFORM) -f $$s/Dockerfile -t $(IMAGE_PREFIX)$$s:$(TAG) . || exit 1; done
+images: ## build one image per service from the one Dockerfile (needs a Docker engine): make images [REGISTRY=...] [TAG=...]
+	@$(foreach s,$(SERVICES),docker build --platform $(PLATFORM) --build-arg SERVICE=$(s) --build-arg PORT=$(call port_of,$(s)) -t $(IMAGE_PREFIX)$(s):$(TAG) . || exit 1;)
 
-images-push: ## build and push the four images to $(REGISTRY) (docker login first)
+images-push: ## build and push every image to $(REGISTRY) (docker login first)
 	@test -n "$(REGISTRY)" || { echo "set REGISTRY=<account>.dkr.ecr.<region>.amazonaws.com"; exit 1; }
 	@$(MAKE) --no-print-directory images
 	@for s in $(SERVICES); do docker push $(IMAGE_PREFIX)$$s:$(TAG) || exit 1; done

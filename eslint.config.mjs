@@ -1,8 +1,9 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import manifest from './platform/src/manifest/services.json' with { type: 'json' };
 
-const SERVICES = ['auth-service', 'transaction-service', 'payment-service', 'notification-service'];
+const SERVICES = manifest.services.map((s) => s.name);
 
 /** Services talk over HTTP and events, never through each other's code (STYLE.md). */
 const otherServices = (service) => ({

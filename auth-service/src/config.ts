@@ -23,7 +23,7 @@ const DAY = 24 * 3600;
 
 export const configSchema = z
   .object({
-    ...serviceEnv({ port: 8081 }),
+    ...serviceEnv('auth-service'),
     /** Who holds the identities: auth-service itself (`local`) or an AWS Cognito user pool. */
     AUTH_PROVIDER: z.enum(['local', 'cognito']).default('local'),
     AUTH_ISSUER: env.url().default('http://127.0.0.1:8080'),
@@ -73,7 +73,7 @@ export const configSchema = z
     { when: () => true },
   )
   .transform((e) => ({
-    ...baseConfig(e, 'auth-service', 'auth'),
+    ...baseConfig(e, 'auth-service'),
     provider: e.AUTH_PROVIDER,
     issuer: e.AUTH_ISSUER.replace(/\/+$/, ''),
     appClientId: e.AUTH_APP_CLIENT_ID,

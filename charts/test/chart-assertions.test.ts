@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { PUBLIC_ROUTES, SERVICES as MANIFEST_SERVICES } from '@micropay/platform';
 import { INGRESS_ROUTES, SERVICES } from '../tools/values-model';
 import { SERVICE_CHARTS, UMBRELLA, buildDependencies, chartDir, ciValues, render } from './support/helm';
 import type { KubeObject } from './support/kube-schema';
@@ -23,13 +24,8 @@ const container = (deployment: Obj) => deployment.spec.template.spec.containers[
 const selects = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-/** The port number a NetworkPolicy / Ingress named port resolves to. */
-const PORTS: Record<string, number> = {
-  'auth-service': 8081,
-  'transaction-service': 8082,
-  'payment-service': 8083,
-  'notification-service': 8084,
-};
+/** The port number a NetworkPolicy / Ingress named port resolves to: each service's own, from the manifest. */
+const PORTS: Record<string, number> = Object.fromEntries(MANIFEST_SERVICES.map((s) => [s.name, s.port]));
 
 /** Who calls whom: the values model's peers, which service-config.test.ts derives from the services' own config. */
 const EXPECTED_PEERS: Record<string, string[]> = Object.fromEntries(SERVICES.map((spec) => [spec.name, spec.peers]));
@@ -165,7 +161,8 @@ describe('chart assertions on rendered objects', () => {
           'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
         });
         const c = job.spec.template.spec.containers[0];
-        expect(c.args).to.deep.equal([`${chart}/dist/migrate.js`]);
+        // Relative to the image's working directory, /app/<service> (images.test.ts checks it).
+        expect(c.args).to.deep.equal(['dist/migrate.js']);
         expect(c.image).to.equal(container(deployment).image);
         expect(c.env).to.deep.include({
           name: 'DATABASE_URL',
@@ -268,19 +265,9 @@ describe('chart assertions on rendered objects', () => {
         'alb.ingress.kubernetes.io/target-type': 'ip',
       });
       const paths = ingress.spec.rules[0].http.paths as any[];
-      const expected: Record<string, string> = {
-        '/v1/auth': 'auth-service',
-        '/oauth2': 'auth-service',
-        '/.well-known': 'auth-service',
-        '/v1/accounts': 'transaction-service',
-        '/v1/transfers': 'transaction-service',
-        '/v1/ledger': 'transaction-service',
-        '/v1/payments': 'payment-service',
-        '/v1/refunds': 'payment-service',
-        '/v1/provider-webhooks': 'payment-service',
-        '/v1/notifications': 'notification-service',
-        '/v1/webhook-endpoints': 'notification-service',
-      };
+      // The manifest's public route table, the same one the local gateway and API Gateway use.
+      const expected = Object.fromEntries(PUBLIC_ROUTES.map((r) => [r.prefix, r.service]));
+      expect(expected).to.include({ '/v1/payments': 'payment-service', '/oauth2/token': 'auth-service' });
       expect(Object.fromEntries(paths.map((p) => [p.path, p.backend.service.name]))).to.deep.equal(expected);
       for (const p of paths) {
         expect(p.pathType).to.equal('Prefix');

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import {
@@ -8,19 +8,16 @@ import {
   type Instruction,
   type JSONInstruction,
 } from 'dockerfile-ast';
+import { SERVICES } from '@micropay/platform';
 
-// The image rules of issue #5, checked on the Dockerfiles themselves because no Docker engine
-// runs in CI: multi-stage, bases pinned by tag and digest, production dependencies only, a
-// numeric non-root user, a distroless runtime (no shell), nothing that needs a writable root
-// filesystem, and an exec-form command so SIGTERM reaches node.
+// The image rules of issue #5, checked on the Dockerfile itself because no Docker engine runs in
+// CI: multi-stage, bases pinned by tag and digest, production dependencies only, a numeric
+// non-root user, a distroless runtime (no shell), nothing that needs a writable root filesystem,
+// and an exec-form command so SIGTERM reaches node. One Dockerfile serves every service: it is
+// checked as `docker build --build-arg SERVICE=… --build-arg PORT=…` would read it for each.
 
 const ROOT = path.resolve(__dirname, '../..');
-const SERVICES = {
-  'auth-service': 8081,
-  'transaction-service': 8082,
-  'payment-service': 8083,
-  'notification-service': 8084,
-} as const;
+const DOCKERFILE = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const DISTROLESS_NODE = /^gcr\.io\/distroless\/nodejs\d+-debian\d+$/;
@@ -30,9 +27,29 @@ const isJsonForm = (i: Instruction) =>
   (i as JSONInstruction).getJSONStrings?.().length > 0 && (i.getRawArgumentsContent() ?? '').trim().startsWith('[');
 const jsonArgs = (i: Instruction) => (i as JSONInstruction).getJSONStrings().map((a) => a.getJSONValue());
 
-/** Every rule this Dockerfile breaks, as sentences; empty when it meets them all. */
-function dockerfileViolations(text: string, expected: { service: string; port: number }): string[] {
+/**
+ * The Dockerfile as the builder sees it with these build arguments: `${NAME}` and `$NAME` of a
+ * declared ARG replaced by its value, where Docker substitutes them (not in RUN, CMD or
+ * ENTRYPOINT, which a shell or nothing expands later).
+ */
+function withBuildArgs(text: string, args: Record<string, string>): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (/^\s*(RUN|CMD|ENTRYPOINT)\b/i.test(line)) return line;
+      return line.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a?: string, b?: string) => args[(a ?? b)!] ?? whole);
+    })
+    .join('\n');
+}
+
+/** Every rule this Dockerfile breaks when built for `expected.service`, as sentences; empty when it meets them all. */
+function dockerfileViolations(source: string, expected: { service: string; port: number }): string[] {
   const problems: string[] = [];
+  const declared = new Set([...source.matchAll(/^ARG (\w+)/gm)].map((m) => m[1]));
+  for (const arg of ['SERVICE', 'PORT']) {
+    if (!declared.has(arg)) problems.push(`no ARG ${arg}: one Dockerfile must build every service`);
+  }
+  const text = withBuildArgs(source, { SERVICE: expected.service, PORT: String(expected.port) });
   const file: Dockerfile = DockerfileParser.parse(text);
   const stages: ImageTemplate[] = file.getFROMs().map((from) => file.getContainingImage(from.getRange().start)!);
   const stageNames = new Set<string>();
@@ -104,12 +121,17 @@ function dockerfileViolations(text: string, expected: { service: string; port: n
       );
     }
   }
+  const workdir =
+    runtimeInstructions
+      .filter((i) => keyword(i) === 'WORKDIR')
+      .map((i) => i.getRawArgumentsContent()?.trim() ?? '/')
+      .reduce((dir, next) => path.posix.resolve(dir, next), '/') ?? '/';
   const command = [
     ...(entrypoints.at(-1) && isJsonForm(entrypoints.at(-1)!) ? jsonArgs(entrypoints.at(-1)!) : []),
     ...(cmds.at(-1) && isJsonForm(cmds.at(-1)!) ? jsonArgs(cmds.at(-1)!) : []),
-  ];
-  if (!command.includes(`${expected.service}/dist/main.js`))
-    problems.push(`the command does not run ${expected.service}/dist/main.js`);
+  ].map((arg) => (arg.endsWith('.js') ? path.posix.resolve(workdir, arg) : arg));
+  if (!command.includes(`/app/${expected.service}/dist/main.js`))
+    problems.push(`the command does not run /app/${expected.service}/dist/main.js`);
 
   const exposed = runtimeInstructions
     .filter((i) => keyword(i) === 'EXPOSE')
@@ -124,24 +146,22 @@ function dockerfileViolations(text: string, expected: { service: string; port: n
   return problems;
 }
 
-describe('service images (Dockerfiles, checked statically)', () => {
-  for (const [service, port] of Object.entries(SERVICES)) {
-    it(`${service}/Dockerfile meets every image rule`, () => {
-      const text = readFileSync(path.join(ROOT, service, 'Dockerfile'), 'utf8');
-      expect(dockerfileViolations(text, { service, port })).to.deep.equal([]);
+describe('service images (one Dockerfile, checked statically for each service)', () => {
+  for (const { name, port } of SERVICES) {
+    it(`built for ${name} (PORT=${port}), the Dockerfile meets every image rule`, () => {
+      expect(dockerfileViolations(DOCKERFILE, { service: name, port })).to.deep.equal([]);
     });
   }
 
-  it('the four Dockerfiles pin the same base images, so one digest bump updates them all', () => {
-    const bases = Object.keys(SERVICES).map((service) => {
-      const file = DockerfileParser.parse(readFileSync(path.join(ROOT, service, 'Dockerfile'), 'utf8'));
-      return file
-        .getFROMs()
-        .map((f) => f.getImage())
-        .filter((image) => image?.includes('@sha256:'))
-        .join(' ');
-    });
-    expect(new Set(bases).size).to.equal(1);
+  it('no service keeps a Dockerfile of its own beside the shared one', () => {
+    for (const { name } of SERVICES) expect(existsSync(path.join(ROOT, name, 'Dockerfile')), name).to.equal(false);
+  });
+
+  it('make images builds each service with its own SERVICE and PORT from the manifest', () => {
+    const makefile = readFileSync(path.join(ROOT, 'Makefile'), 'utf8');
+    expect(makefile).to.match(/--build-arg SERVICE=/);
+    expect(makefile).to.match(/--build-arg PORT=/);
+    expect(makefile).to.contain('platform/src/manifest/services.json');
   });
 
   it('.dockerignore keeps dependencies, build output, VCS data, local data and secrets out of the build context', () => {
@@ -165,7 +185,7 @@ describe('service images (Dockerfiles, checked statically)', () => {
   });
 
   describe('the checker itself', () => {
-    const good = readFileSync(path.join(ROOT, 'payment-service', 'Dockerfile'), 'utf8');
+    const good = DOCKERFILE;
     const check = (text: string) => dockerfileViolations(text, { service: 'payment-service', port: 8083 });
 
     it('rejects a single-stage image on an unpinned full Node base, run as root through npm in shell form', () => {
@@ -191,7 +211,7 @@ describe('service images (Dockerfiles, checked statically)', () => {
       const cases: [string, (t: string) => string, RegExp][] = [
         [
           'shell-form CMD',
-          (t) => t.replace(/^CMD \[.*\]$/m, 'CMD node payment-service/dist/main.js'),
+          (t) => t.replace(/^CMD \[.*\]$/m, 'CMD node dist/main.js'),
           /CMD is in shell form/,
         ],
         ['root user', (t) => t.replace(/^USER .*$/m, 'USER 0:0'), /USER is root/],
@@ -219,7 +239,17 @@ describe('service images (Dockerfiles, checked statically)', () => {
           /runtime stage has RUN/,
         ],
         ['a writable volume', (t) => t.replace(/^USER /m, 'VOLUME /app/data\nUSER '), /declares a VOLUME/],
-        ['wrong port', (t) => t.replace(/^EXPOSE 8083$/m, 'EXPOSE 3000'), /does not EXPOSE 8083/],
+        ['wrong port', (t) => t.replace(/^EXPOSE .*$/m, 'EXPOSE 3000'), /does not EXPOSE 8083/],
+        [
+          'one service hard-coded',
+          (t) => t.replace(/^ARG SERVICE$/gm, 'ARG SERVICE_NAME').replace(/\$\{SERVICE\}/g, 'auth-service'),
+          /no ARG SERVICE/,
+        ],
+        [
+          'the command of another service',
+          (t) => t.replace(/^WORKDIR \/app\/\$\{SERVICE\}$/m, 'WORKDIR /app/auth-service'),
+          /does not run \/app\/payment-service\/dist\/main.js/,
+        ],
       ];
       expect(check(good)).to.deep.equal([]);
       for (const [name, breakIt, expected] of cases) {

@@ -5,6 +5,15 @@
  * in SERVICES below, read from each service's src/config.ts.
  */
 
+import {
+  callersOf,
+  eventSubscribersOf,
+  peerUrlVariable,
+  PUBLIC_ROUTES,
+  serviceManifest,
+  SERVICES as MANIFEST_SERVICES,
+} from '@micropay/platform';
+
 export type JsonSchema = Record<string, unknown>;
 
 /**
@@ -133,18 +142,21 @@ const probe = (what: string, periodSeconds: number, failureThreshold: number) =>
     failureThreshold: int('Failed probes in a row before Kubernetes acts.', failureThreshold, 1),
   });
 
-/** What a service chart needs to know about its service. */
-export interface ServiceSpec {
-  name: string;
+/** What a service chart needs to know about its service beyond the manifest. */
+interface ChartSettings {
   /** JSON schema rules between the keys of `config`. */
   configRules?: JsonSchema;
-  description: string;
-  port: number;
   /** Plain settings of the service's src/config.ts that the chart passes through a ConfigMap. */
   config: Record<string, Leaf>;
   /** Settings read from existing Secrets: env name → Secret name and key. */
   secretEnv: Record<string, { name: string; key: string; optional?: boolean }>;
-  /** Charts (by name) whose pods call this service. */
+}
+
+/** A service chart's facts: name and port from platform/src/manifest/services.json, the rest from CHART_SETTINGS. */
+export interface ServiceSpec extends ChartSettings {
+  name: string;
+  port: number;
+  /** Charts (by name) whose pods call this service: the manifest's callers. */
   peers: string[];
 }
 
@@ -184,11 +196,17 @@ const verifier = {
 
 const database = { name: '', key: 'DATABASE_URL' };
 
-export const SERVICES: ServiceSpec[] = [
-  {
-    name: 'auth-service',
-    description: 'MicroPay identity: register, login, tokens (RS256, JWKS), client credentials for services.',
-    port: 8081,
+/** `<PEER>_SERVICE_URL` of each peer the manifest says `service` calls, at its in-cluster DNS name. */
+const peerUrls = (service: string) =>
+  Object.fromEntries(
+    serviceManifest(service).calls.map((peer) => [
+      peerUrlVariable(peer),
+      str(`${peer} (DNS fallback when Cloud Map is off).`, `http://${peer}:${serviceManifest(peer).port}`),
+    ]),
+  );
+
+const CHART_SETTINGS: Record<string, ChartSettings> = {
+  'auth-service': {
     config: {
       ...common,
       AUTH_PROVIDER: leaf(
@@ -233,23 +251,12 @@ export const SERVICES: ServiceSpec[] = [
       if: { properties: { AUTH_PROVIDER: { const: 'cognito' } }, required: ['AUTH_PROVIDER'] },
       then: { properties: { COGNITO_REGION: { minLength: 1 } }, required: ['COGNITO_REGION'] },
     },
-    // Every other service fetches the JWKS; payment-service also gets client-credentials tokens.
-    peers: ['transaction-service', 'payment-service', 'notification-service'],
   },
-  {
-    name: 'transaction-service',
-    description: 'MicroPay double-entry ledger: accounts, wallets, balances, transfers.',
-    port: 8082,
+  'transaction-service': {
     config: { ...common, ...verifier, LEDGER_EXPIRY_SWEEP_MS: int('How often expired holds are voided.', 1000, 10) },
     secretEnv: { DATABASE_URL: { ...database, name: 'transaction-service-database' } },
-    // payment-service posts ledger transfers.
-    peers: ['payment-service'],
   },
-  {
-    name: 'payment-service',
-    description:
-      'MicroPay payments: card, Pix and boleto with idempotency keys, a state machine and a sandbox provider.',
-    port: 8083,
+  'payment-service': {
     config: {
       ...common,
       ...verifier,
@@ -257,17 +264,10 @@ export const SERVICES: ServiceSpec[] = [
         'Token endpoint for this service\u2019s client-credentials token.',
         'http://auth-service:8081/oauth2/token',
       ),
-      TRANSACTION_SERVICE_URL: str(
-        'The ledger (DNS fallback when Cloud Map is off).',
-        'http://transaction-service:8082',
-      ),
-      NOTIFICATION_SERVICE_URL: str(
-        'notification-service (DNS fallback when Cloud Map is off).',
-        'http://notification-service:8084',
-      ),
+      ...peerUrls('payment-service'),
       EVENT_SUBSCRIBERS: str(
         'Comma-separated services that get events by HTTP push (without SNS).',
-        'notification-service',
+        eventSubscribersOf('payment-service').join(','),
       ),
       PEER_TIMEOUT_MS: int('Timeout of one call to a peer.', 3000, 100),
       SETTLEMENT_INTERVAL_MS: int('How often payments waiting for the ledger are retried.', 5000, 100),
@@ -278,19 +278,18 @@ export const SERVICES: ServiceSpec[] = [
       OAUTH_CLIENT_SECRET: { name: 'payment-service-client', key: 'client_secret' },
       CARD_FINGERPRINT_SECRET: { name: 'payment-service-card-fingerprint', key: 'secret' },
     },
-    // Only the public API reaches payment-service (provider webhooks come through the ingress).
-    peers: [],
   },
-  {
-    name: 'notification-service',
-    description: 'MicroPay notifications: consumes events, notifies users, signs merchant webhooks.',
-    port: 8084,
+  'notification-service': {
     config: { ...common, ...verifier },
     secretEnv: { DATABASE_URL: { ...database, name: 'notification-service-database' } },
-    // payment-service's outbox relay pushes events over HTTP when SNS/SQS is not configured.
-    peers: ['payment-service'],
   },
-];
+};
+
+export const SERVICES: ServiceSpec[] = MANIFEST_SERVICES.map(({ name, port }) => {
+  const settings = CHART_SETTINGS[name];
+  if (!settings) throw new Error(`values-model.ts: no chart settings for ${name} (it is in the manifest)`);
+  return { name, port, peers: callersOf(name), ...settings };
+});
 
 export function serviceValues(spec: ServiceSpec): Group {
   return group(`Values of the ${spec.name} chart.`, {
@@ -490,19 +489,11 @@ export function serviceValues(spec: ServiceSpec): Group {
   });
 }
 
-export const INGRESS_ROUTES: { path: string; service: string }[] = [
-  { path: '/v1/auth', service: 'auth-service' },
-  { path: '/oauth2', service: 'auth-service' },
-  { path: '/.well-known', service: 'auth-service' },
-  { path: '/v1/accounts', service: 'transaction-service' },
-  { path: '/v1/transfers', service: 'transaction-service' },
-  { path: '/v1/ledger', service: 'transaction-service' },
-  { path: '/v1/payments', service: 'payment-service' },
-  { path: '/v1/refunds', service: 'payment-service' },
-  { path: '/v1/provider-webhooks', service: 'payment-service' },
-  { path: '/v1/notifications', service: 'notification-service' },
-  { path: '/v1/webhook-endpoints', service: 'notification-service' },
-];
+/** The Ingress paths: the manifest's public route table (the JWT check is API Gateway's and the services'). */
+export const INGRESS_ROUTES: { path: string; service: string }[] = PUBLIC_ROUTES.map((r) => ({
+  path: r.prefix,
+  service: r.service,
+}));
 
 export function umbrellaValues(): Group {
   const subcharts = Object.fromEntries(

@@ -6,6 +6,7 @@ import readline from 'node:readline';
 import getPort from 'get-port';
 import { clientCredentialsTokenSource } from '@micropay/platform';
 import { createScratchDatabase, testEnv, type ScratchDatabase } from '@micropay/platform/testing';
+import { PROCESSES, portVariable } from '../../local/src/local-config';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -32,13 +33,8 @@ export async function startE2eStack(): Promise<E2eStack> {
   const scratch: ScratchDatabase | undefined = DATABASE_URL
     ? await createScratchDatabase(DATABASE_URL, 'e2e')
     : undefined;
-  const ports = {
-    GATEWAY_PORT: await getPort(),
-    AUTH_SERVICE_PORT: await getPort(),
-    TRANSACTION_SERVICE_PORT: await getPort(),
-    PAYMENT_SERVICE_PORT: await getPort(),
-    NOTIFICATION_SERVICE_PORT: await getPort(),
-  };
+  const ports: Record<string, number> = {};
+  for (const name of PROCESSES) ports[portVariable(name)] = await getPort();
   const env = {
     ...process.env,
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
@@ -89,13 +85,13 @@ export async function startE2eStack(): Promise<E2eStack> {
 
   await start();
   return {
-    gateway: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
+    gateway: `http://127.0.0.1:${ports[portVariable('gateway')]}`,
     output,
     async serviceToken(clientId, scopes) {
       const secrets = JSON.parse(await fs.readFile(path.join(dataDir, 'local-secrets.json'), 'utf8')) as {
         clients: Record<string, string>;
       };
-      const tokenUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}/oauth2/token`;
+      const tokenUrl = `http://127.0.0.1:${ports[portVariable('gateway')]}/oauth2/token`;
       return clientCredentialsTokenSource({
         tokenUrl,
         clientId,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { specification } from '@aws-cdk/cfnspec';
 import { parse, type Tags } from 'yaml';
-import { GATEWAY_ROUTES } from '../../local/src/gateway/routes-table';
+import { PUBLIC_ROUTES, SERVICE_NAMES } from '@micropay/platform';
 
 // The CloudFormation templates in eksctl/aws/ checked against the CloudFormation resource
 // specification (@aws-cdk/cfnspec, AWS's own machine-readable spec): every resource type
@@ -391,7 +391,7 @@ describe('AWS resources as CloudFormation (eksctl/aws)', () => {
         ofType(t, 'AWS::ServiceDiscovery::Service')
           .map(([, r]) => r.Properties!.Name)
           .sort(),
-      ).to.deep.equal(['auth-service', 'notification-service', 'payment-service', 'transaction-service']);
+      ).to.deep.equal([...SERVICE_NAMES].sort());
     });
 
     it('outputs every value render-cluster.sh reads', () => {
@@ -409,9 +409,9 @@ describe('AWS resources as CloudFormation (eksctl/aws)', () => {
       ([, r]) => r.Properties as { RouteKey: string; AuthorizationType: string; AuthorizerId?: unknown },
     );
 
-    it('routes exactly the gateway table: public paths without the authorizer, the rest with it, /internal never', () => {
+    it('routes exactly the manifest\'s public route table: public paths without the authorizer, the rest with it, /internal never', () => {
       const expected = new Map<string, 'NONE' | 'JWT'>();
-      for (const r of GATEWAY_ROUTES) {
+      for (const r of PUBLIC_ROUTES) {
         const auth = r.public === true ? 'NONE' : 'JWT';
         expected.set(`ANY ${r.prefix}`, auth);
         expected.set(`ANY ${r.prefix}/{proxy+}`, auth);

@@ -3,13 +3,14 @@ import path from 'node:path';
 import { expect } from 'chai';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { SERVICE_NAMES } from '@micropay/platform';
 
 // docs/deploy.md writes the Helm values for AWS in a heredoc; if the charts' values schemas
 // change, the guide must change with them. The heredoc is rendered with sample values for its
 // shell variables and validated against each chart's values.schema.json.
 
 const ROOT = path.resolve(__dirname, '../..');
-const SERVICES = ['auth-service', 'transaction-service', 'payment-service', 'notification-service'];
+const SERVICES = SERVICE_NAMES;
 
 const SAMPLE_OUTPUTS: Record<string, string> = {
   Issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123',

@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { loadOrCreateLocalSecrets, CLIENT_SCOPES } from './local-secrets';
-import { REPO_ROOT, type LocalConfig } from './local-config';
-
-export const SERVICES = ['auth-service', 'transaction-service', 'payment-service', 'notification-service'] as const;
-type ProcessName = (typeof SERVICES)[number] | 'gateway';
+import { peerUrlVariable, SERVICES, TOKEN_ISSUER } from '@micropay/platform';
+import { loadOrCreateLocalSecrets, SERVICE_CLIENTS, type LocalSecrets } from './local-secrets';
+import { PROCESSES, REPO_ROOT, type LocalConfig, type ProcessName } from './local-config';
 
 export interface RunningPlatform {
   urls: Record<ProcessName, string>;
@@ -22,13 +20,8 @@ export interface LaunchOptions {
   readyTimeoutMs?: number;
 }
 
-const ENTRY: Record<ProcessName, string> = {
-  'auth-service': 'auth-service/src/main.ts',
-  'transaction-service': 'transaction-service/src/main.ts',
-  'payment-service': 'payment-service/src/main.ts',
-  'notification-service': 'notification-service/src/main.ts',
-  gateway: 'local/src/gateway/main.ts',
-};
+/** A service runs from `<name>/src/main.ts`; the gateway is the local stand-in for API Gateway. */
+const entryOf = (name: ProcessName) => (name === 'gateway' ? 'local/src/gateway/main.ts' : `${name}/src/main.ts`);
 
 /** Node flags every process needs to run the TypeScript sources directly. */
 function nodeOptions(existing = ''): string {
@@ -36,49 +29,40 @@ function nodeOptions(existing = ''): string {
   return [existing, ...needed.filter((flag) => !existing.includes(flag))].join(' ').trim();
 }
 
-function environments(config: LocalConfig, secrets: Awaited<ReturnType<typeof loadOrCreateLocalSecrets>>) {
+/** Each process's environment: the settings a Helm release would give it, pointed at local ports. */
+function environments(config: LocalConfig, secrets: LocalSecrets) {
   const url = (name: ProcessName) => `http://127.0.0.1:${config.ports[name]}`;
-  const peers = {
-    AUTH_SERVICE_URL: url('auth-service'),
-    TRANSACTION_SERVICE_URL: url('transaction-service'),
-    PAYMENT_SERVICE_URL: url('payment-service'),
-    NOTIFICATION_SERVICE_URL: url('notification-service'),
-  };
-  const common = {
+  const common: Record<string, string> = {
     NODE_ENV: 'development',
     HOST: '127.0.0.1',
     LOG_LEVEL: config.logLevel,
     MICROPAY_DATA_DIR: config.dataDir,
     AUTH_ISSUER: url('gateway'),
-    AUTH_JWKS_URL: `${url('auth-service')}/.well-known/jwks.json`,
-    OAUTH_TOKEN_URL: `${url('auth-service')}/oauth2/token`,
+    AUTH_JWKS_URL: `${url(TOKEN_ISSUER)}/.well-known/jwks.json`,
+    OAUTH_TOKEN_URL: `${url(TOKEN_ISSUER)}/oauth2/token`,
     ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}),
-    ...peers,
+    ...Object.fromEntries(SERVICES.map((s) => [peerUrlVariable(s.name), url(s.name)])),
   };
-  const client = (id: string) => ({ OAUTH_CLIENT_ID: id, OAUTH_CLIENT_SECRET: secrets.clients[id] as string });
-  const env: Record<ProcessName, Record<string, string>> = {
-    'auth-service': {
-      ...common,
-      PORT: String(config.ports['auth-service']),
+  /** Settings only one service has. */
+  const own: Record<string, Record<string, string>> = {
+    [TOKEN_ISSUER]: {
       OAUTH_CLIENTS: JSON.stringify(
-        Object.entries(CLIENT_SCOPES).map(([id, scopes]) => ({
-          client_id: id,
-          client_secret: secrets.clients[id],
-          scopes,
+        SERVICE_CLIENTS.map((s) => ({
+          client_id: s.name,
+          client_secret: secrets.clients[s.name],
+          scopes: s.clientScopes,
         })),
       ),
     },
-    'transaction-service': { ...common, PORT: String(config.ports['transaction-service']) },
-    'payment-service': {
-      ...common,
-      ...client('payment-service'),
-      PORT: String(config.ports['payment-service']),
-      CARD_FINGERPRINT_SECRET: secrets.cardFingerprintSecret,
-      EVENT_SUBSCRIBERS: 'notification-service',
-    },
-    'notification-service': { ...common, PORT: String(config.ports['notification-service']) },
-    gateway: { ...common, PORT: String(config.ports.gateway) },
+    'payment-service': { CARD_FINGERPRINT_SECRET: secrets.cardFingerprintSecret },
   };
+  const env = Object.fromEntries(
+    PROCESSES.map((name) => {
+      const client = secrets.clients[name];
+      const credentials: Record<string, string> = client ? { OAUTH_CLIENT_ID: name, OAUTH_CLIENT_SECRET: client } : {};
+      return [name, { ...common, ...credentials, ...own[name], PORT: String(config.ports[name]) }];
+    }),
+  ) as Record<ProcessName, Record<string, string>>;
   return { env, url };
 }
 
@@ -102,7 +86,7 @@ async function waitUntilReady(
 }
 
 /**
- * Starts the four services and the gateway as separate processes, each on its own embedded
+ * Starts every service and the gateway as separate processes, each on its own embedded
  * PostgreSQL under the data directory (or on DATABASE_URL), and waits until all are ready.
  */
 export async function startPlatform(options: LaunchOptions): Promise<RunningPlatform> {
@@ -115,8 +99,8 @@ export async function startPlatform(options: LaunchOptions): Promise<RunningPlat
   let reportExit!: (value: { name: ProcessName; code: number | null }) => void;
   const exited = new Promise<{ name: ProcessName; code: number | null }>((resolve) => (reportExit = resolve));
 
-  for (const name of [...SERVICES, 'gateway'] as ProcessName[]) {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, ENTRY[name])], {
+  for (const name of PROCESSES) {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, entryOf(name))], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env[name], NODE_OPTIONS: nodeOptions(process.env.NODE_OPTIONS) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -152,14 +136,11 @@ export async function startPlatform(options: LaunchOptions): Promise<RunningPlat
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   try {
-    for (const name of [...SERVICES, 'gateway'] as ProcessName[]) await waitUntilReady(url(name), deadline, exited);
+    for (const name of PROCESSES) await waitUntilReady(url(name), deadline, exited);
   } catch (error) {
     await stop();
     throw error;
   }
-  const urls = Object.fromEntries([...SERVICES, 'gateway'].map((n) => [n, url(n as ProcessName)])) as Record<
-    ProcessName,
-    string
-  >;
+  const urls = Object.fromEntries(PROCESSES.map((n) => [n, url(n)])) as Record<ProcessName, string>;
   return { urls, stop, exited };
 }

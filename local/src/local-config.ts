@@ -1,18 +1,26 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { env } from '@micropay/platform';
+import { env, envStem, GATEWAY_PORT, SERVICES } from '@micropay/platform';
 
 /** The repository root: `.micropay/` lives here unless MICROPAY_DATA_DIR says otherwise. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
+/** The processes `npm start` runs: every service in the manifest, then the gateway. */
+export const PROCESSES = [...SERVICES.map((s) => s.name), 'gateway'] as const;
+export type ProcessName = string;
+
+/** `GATEWAY_PORT`, `AUTH_SERVICE_PORT`, …: each process's port, configurable so two stacks can run side by side. */
+export const portVariable = (name: ProcessName) => `${envStem(name)}_PORT`;
+
+const portEnv: Record<string, ReturnType<typeof env.port>> = Object.fromEntries([
+  [portVariable('gateway'), env.port(GATEWAY_PORT)],
+  ...SERVICES.map((s) => [portVariable(s.name), env.port(s.port)]),
+]);
+
 export const localConfigSchema = z
   .object({
     MICROPAY_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.micropay')),
-    GATEWAY_PORT: env.port(8080),
-    AUTH_SERVICE_PORT: env.port(8081),
-    TRANSACTION_SERVICE_PORT: env.port(8082),
-    PAYMENT_SERVICE_PORT: env.port(8083),
-    NOTIFICATION_SERVICE_PORT: env.port(8084),
+    ...portEnv,
     LOG_LEVEL: env.logLevel(),
     LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
     /** When set, every service uses this PostgreSQL server (one schema each) instead of PGlite. */
@@ -20,13 +28,9 @@ export const localConfigSchema = z
   })
   .transform((e) => ({
     dataDir: path.resolve(e.MICROPAY_DATA_DIR),
-    ports: {
-      gateway: e.GATEWAY_PORT,
-      'auth-service': e.AUTH_SERVICE_PORT,
-      'transaction-service': e.TRANSACTION_SERVICE_PORT,
-      'payment-service': e.PAYMENT_SERVICE_PORT,
-      'notification-service': e.NOTIFICATION_SERVICE_PORT,
-    },
+    ports: Object.fromEntries(
+      PROCESSES.map((name) => [name, Number((e as Record<string, unknown>)[portVariable(name)])]),
+    ) as Record<ProcessName, number>,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     databaseUrl: e.DATABASE_URL,

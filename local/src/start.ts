@@ -1,7 +1,7 @@
 import { prettyFactory } from 'pino-pretty';
 import { loadConfigOrExit } from '@micropay/platform';
 import { startPlatform } from './launcher';
-import { localConfigSchema } from './local-config';
+import { localConfigSchema, PROCESSES } from './local-config';
 
 /** `npm start`: the whole platform on this machine, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     ignore: 'pid,hostname,service',
     singleLine: true,
   });
-  const width = 'notification-service'.length;
+  const width = Math.max(...PROCESSES.map((name) => name.length));
   const write = (text: string) => process.stdout.write(text);
 
   write(
@@ -29,15 +29,15 @@ async function main(): Promise<void> {
   });
 
   const gw = platform.urls.gateway;
+  const services = PROCESSES.filter((name) => name !== 'gateway')
+    .map((name) => `  ${name.padEnd(width)}  ${platform.urls[name]}`)
+    .join('\n');
   write(`
 MicroPay is running.
 
-  API gateway     ${gw}
-  API docs        ${gw}/docs
-  auth            ${platform.urls['auth-service']}
-  transactions    ${platform.urls['transaction-service']}
-  payments        ${platform.urls['payment-service']}
-  notifications   ${platform.urls['notification-service']}
+  ${'API gateway'.padEnd(width)}  ${gw}
+  ${'API docs'.padEnd(width)}  ${gw}/docs
+${services}
 
 Try it:
 

@@ -18,4 +18,19 @@ describe('loadOrCreateLocalSecrets', () => {
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('keeps the secrets it has and adds one for a service client that is new in the manifest', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'micropay-secrets-'));
+    try {
+      const file = path.join(dir, 'local-secrets.json');
+      await fs.writeFile(file, JSON.stringify({ clients: { 'payment-service': 'kept' }, cardFingerprintSecret: 'fp' }));
+      const secrets = await loadOrCreateLocalSecrets(dir);
+      expect(secrets.clients['payment-service']).to.equal('kept');
+      expect(secrets.cardFingerprintSecret).to.equal('fp');
+      expect(secrets.clients['notification-service']).to.have.length.greaterThan(40);
+      expect(JSON.parse(await fs.readFile(file, 'utf8'))).to.deep.equal(secrets);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
 });

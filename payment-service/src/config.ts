@@ -4,6 +4,9 @@ import {
   clientCredentialsConfig,
   clientCredentialsEnv,
   env,
+  eventSubscribersOf,
+  peerUrls,
+  peerUrlsEnv,
   serviceEnv,
   verifierConfig,
   verifierEnv,
@@ -11,26 +14,22 @@ import {
 
 export const configSchema = z
   .object({
-    ...serviceEnv({ port: 8083 }),
+    ...serviceEnv('payment-service'),
     ...verifierEnv,
     ...clientCredentialsEnv,
-    TRANSACTION_SERVICE_URL: env.url().default('http://127.0.0.1:8082'),
-    NOTIFICATION_SERVICE_URL: env.url().default('http://127.0.0.1:8084'),
+    ...peerUrlsEnv('payment-service'),
     /** Services that receive this service's events over HTTP (the local stand-in for SNS). */
-    EVENT_SUBSCRIBERS: env.list().default(['notification-service']),
+    EVENT_SUBSCRIBERS: env.list().default(eventSubscribersOf('payment-service')),
     /** HMAC key for card fingerprints: the same card gets the same fingerprint, the number is never stored. */
     CARD_FINGERPRINT_SECRET: z.string().min(32, 'must be at least 32 characters'),
     PEER_TIMEOUT_MS: env.int(3000, 100),
     SETTLEMENT_INTERVAL_MS: env.int(5000, 100),
   })
   .transform((e) => ({
-    ...baseConfig(e, 'payment-service', 'payments'),
+    ...baseConfig(e, 'payment-service'),
     auth: verifierConfig(e),
     clientCredentials: clientCredentialsConfig(e),
-    peers: {
-      'transaction-service': e.TRANSACTION_SERVICE_URL,
-      'notification-service': e.NOTIFICATION_SERVICE_URL,
-    } as Record<string, string>,
+    peers: peerUrls(e, 'payment-service'),
     eventSubscribers: e.EVENT_SUBSCRIBERS,
     cardFingerprintSecret: e.CARD_FINGERPRINT_SECRET,
     peerTimeoutMs: e.PEER_TIMEOUT_MS,

@@ -1,3 +1,4 @@
+export * from './manifest/manifest';
 export * from './config/load-config';
 export * from './config/service-config';
 export * from './logging/logger';

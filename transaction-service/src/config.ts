@@ -3,13 +3,13 @@ import { baseConfig, env, serviceEnv, verifierConfig, verifierEnv } from '@micro
 
 export const configSchema = z
   .object({
-    ...serviceEnv({ port: 8082 }),
+    ...serviceEnv('transaction-service'),
     ...verifierEnv,
     /** How often expired holds (pending transfers past timeout_seconds) are voided. */
     LEDGER_EXPIRY_SWEEP_MS: env.int(1000, 10),
   })
   .transform((e) => ({
-    ...baseConfig(e, 'transaction-service', 'ledger'),
+    ...baseConfig(e, 'transaction-service'),
     auth: verifierConfig(e),
     expirySweepMs: e.LEDGER_EXPIRY_SWEEP_MS,
   }));

@@ -50,7 +50,7 @@ spec:
         - name: migrate
           image: {{ include "micropay-lib.image" . }}
           imagePullPolicy: {{ .Values.image.pullPolicy }}
-          args: ["{{ .Chart.Name }}/dist/migrate.js"]
+          args: ["dist/migrate.js"]
           {{- with (include "micropay-lib.envFrom" .) }}
           envFrom:
             {{- . | nindent 12 }}

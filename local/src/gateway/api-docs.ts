@@ -1,9 +1,7 @@
 import path from 'node:path';
 import express, { Router } from 'express';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
-import { commonErrors } from '@micropay/platform';
-
-const SERVICES = ['auth-service', 'transaction-service', 'payment-service', 'notification-service'];
+import { commonErrors, SERVICE_NAMES } from '@micropay/platform';
 
 const page = `<!doctype html>
 <html lang="en">
@@ -21,7 +19,7 @@ const page = `<!doctype html>
 </html>`;
 
 const init = `window.ui = SwaggerUIBundle({
-  urls: ${JSON.stringify(SERVICES.map((name) => ({ name, url: `/docs/openapi/${name}.json` })))},
+  urls: ${JSON.stringify(SERVICE_NAMES.map((name) => ({ name, url: `/docs/openapi/${name}.json` })))},
   "urls.primaryName": "payment-service",
   dom_id: "#swagger-ui",
   deepLinking: true,

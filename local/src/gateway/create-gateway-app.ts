@@ -3,6 +3,8 @@ import type { ServerResponse } from 'node:http';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import {
   commonErrors,
+  isPublicPath,
+  matchPublicRoute,
   createServiceApp,
   errorBody,
   requireToken,
@@ -12,7 +14,6 @@ import {
   type TokenVerifier,
 } from '@micropay/platform';
 import { apiDocsRouter } from './api-docs';
-import { isPublic, matchRoute } from './routes-table';
 
 export interface GatewayDeps {
   upstreams: Record<string, string>;
@@ -60,14 +61,14 @@ export function createGatewayApp(deps: GatewayDeps) {
   const proxy = Router();
   proxy.use(apiDocsRouter(deps.upstreams));
   proxy.use((req, res, next) => {
-    const route = matchRoute(req.path);
+    const route = matchPublicRoute(req.path);
     if (!route) {
       next();
       return;
     }
     res.locals.route = route.prefix;
     const forward = () => proxies[route.service]!(req, res, next);
-    if (isPublic(route, req.path)) forward();
+    if (isPublicPath(route, req.path)) forward();
     else authorize(req, res, (error?: unknown) => (error ? next(error) : forward()));
   });
 

@@ -1,16 +1,18 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { peerUrlVariable, serviceManifest } from '../manifest/manifest';
 import { env } from './load-config';
 
 /**
  * Environment keys every service reads. Services spread these into their own schema and add
- * what is theirs; `baseConfig` turns the parsed keys into the shape the platform expects.
+ * what is theirs; `baseConfig` turns the parsed keys into the shape the platform expects. The
+ * default port is the service's own in the manifest.
  */
-export function serviceEnv(defaults: { port: number }) {
+export function serviceEnv(service: string) {
   return {
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: env.port(defaults.port),
+    PORT: env.port(serviceManifest(service).port),
     LOG_LEVEL: env.logLevel(),
     DATABASE_URL: env.postgresUrl().optional(),
     DATABASE_POOL_MAX: env.int(10, 1),
@@ -51,7 +53,8 @@ export interface BaseConfig {
   shutdownTimeoutMs: number;
 }
 
-export function baseConfig(e: ServiceEnv, service: string, schema: string): BaseConfig {
+export function baseConfig(e: ServiceEnv, service: string): BaseConfig {
+  const { schema } = serviceManifest(service);
   return {
     service,
     environment: e.NODE_ENV,
@@ -79,4 +82,22 @@ export function verifierConfig(e: z.output<z.ZodObject<typeof verifierEnv>>) {
 
 export function clientCredentialsConfig(e: z.output<z.ZodObject<typeof clientCredentialsEnv>>) {
   return { tokenUrl: e.OAUTH_TOKEN_URL, clientId: e.OAUTH_CLIENT_ID, clientSecret: e.OAUTH_CLIENT_SECRET };
+}
+
+/**
+ * `<PEER>_SERVICE_URL` for each peer the manifest says `service` calls, defaulting to the peer's
+ * local port: where a peer is found without Cloud Map (Kubernetes DNS in a cluster).
+ */
+export function peerUrlsEnv(service: string): Record<string, z.ZodDefault<ReturnType<typeof env.url>>> {
+  return Object.fromEntries(
+    serviceManifest(service).calls.map((peer) => [
+      peerUrlVariable(peer),
+      env.url().default(`http://127.0.0.1:${serviceManifest(peer).port}`),
+    ]),
+  );
+}
+
+/** The parsed `peerUrlsEnv` keys, by peer name. */
+export function peerUrls(e: Record<string, unknown>, service: string): Record<string, string> {
+  return Object.fromEntries(serviceManifest(service).calls.map((peer) => [peer, String(e[peerUrlVariable(peer)])]));
 }

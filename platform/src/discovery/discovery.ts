@@ -1,17 +1,11 @@
+import { peerUrlVariable } from '../manifest/manifest';
+
 /**
  * Finds a peer's base URL by service name. Locally and in tests the URLs come from
  * `<PEER>_SERVICE_URL`; in AWS a Cloud Map implementation sits behind the same interface.
  */
 export interface Discovery {
   resolve(service: string): Promise<string>;
-}
-
-/** `transaction-service` → `TRANSACTION_SERVICE_URL`. */
-export function peerUrlVariable(service: string): string {
-  return `${service
-    .replace(/-service$/, '')
-    .replace(/-/g, '_')
-    .toUpperCase()}_SERVICE_URL`;
 }
 
 export class StaticDiscovery implements Discovery {

@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import { z } from 'zod';
 import { baseConfig, ConfigError, env, loadConfig, loadConfigOrExit, serviceEnv } from '../../../src';
 
-const schema = z.object({ ...serviceEnv({ port: 8083 }), SECRET: z.string().min(16) });
+const schema = z.object({ ...serviceEnv('payment-service'), SECRET: z.string().min(16) });
 
 describe('loadConfig', () => {
   it('applies defaults and coerces types', () => {
@@ -40,7 +40,7 @@ describe('loadConfig', () => {
 
   it('shapes the base config with a per-service data directory', () => {
     const parsed = loadConfig(schema, { SECRET: 'x'.repeat(16), MICROPAY_DATA_DIR: '/tmp/mp' });
-    const base = baseConfig(parsed, 'payment-service', 'payments');
+    const base = baseConfig(parsed, 'payment-service');
     expect(base.database).to.include({ dataDir: '/tmp/mp/payment-service', schema: 'payments', migrateOnStart: true });
     expect(base.http).to.deep.equal({ host: '127.0.0.1', port: 8083 });
   });
