@@ -8,6 +8,7 @@ export * from './errors/validation-error';
 export * from './http/request-context';
 export * from './http/route';
 export * from './http/schemas';
+export * from './http/pagination';
 export * from './http/lifecycle';
 export * from './http/create-service-app';
 export * from './http/run-service';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { consumeOnce, keysetPage, type EventEnvelope } from '@micropay/platform';
+import { consumeOnce, keysetPage, type EventEnvelope, type PageRequest } from '@micropay/platform';
 import type { NewNotification, NotificationStore } from '../domain/event-consumer';
 import type { Notification } from '../domain/notification';
 
@@ -49,7 +49,7 @@ export class NotificationRepository implements NotificationStore {
     });
   }
 
-  async listForUser(userId: string, page: { limit: number; startingAfter?: string; endingBefore?: string }) {
+  async listForUser(userId: string, page: PageRequest) {
     const result = await keysetPage<NotificationRow>(this.knex('notifications').where({ user_id: userId }), page);
     return { data: result.data.map(toNotification), hasMore: result.hasMore };
   }

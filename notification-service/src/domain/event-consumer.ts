@@ -1,4 +1,4 @@
-import { newId, type EventEnvelope, type Logger } from '@micropay/platform';
+import { newId, type EventEnvelope, type Logger, type PageRequest, type PageResult } from '@micropay/platform';
 import type { Channel, Notification } from './notification';
 import { draftsFor } from './notification-rules';
 
@@ -10,10 +10,7 @@ export interface NotificationStore {
    * false (storing nothing) when the event was already recorded.
    */
   recordEvent(event: EventEnvelope, notifications: NewNotification[]): Promise<boolean>;
-  listForUser(
-    userId: string,
-    page: { limit: number; startingAfter?: string; endingBefore?: string },
-  ): Promise<{ data: Notification[]; hasMore: boolean }>;
+  listForUser(userId: string, page: PageRequest): Promise<PageResult<Notification>>;
 }
 
 /**

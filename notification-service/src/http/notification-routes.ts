@@ -1,4 +1,4 @@
-import { auth, defineRoute, listBody } from '@micropay/platform';
+import { auth, defineRoute, listBody, pageRequest } from '@micropay/platform';
 import type { NotificationStore } from '../domain/event-consumer';
 import { presentNotification } from '../domain/notification';
 import { NotificationListQuery, NotificationListSchema } from './schemas';
@@ -15,11 +15,7 @@ export function notificationRoutes(store: NotificationStore) {
       request: { query: NotificationListQuery },
       responses: { 200: { description: 'A page of notifications.', schema: NotificationListSchema } },
       async handler({ query, caller }) {
-        const page = await store.listForUser(caller.sub, {
-          limit: query.limit,
-          startingAfter: query.starting_after,
-          endingBefore: query.ending_before,
-        });
+        const page = await store.listForUser(caller.sub, pageRequest(query));
         return { status: 200, body: listBody(page, presentNotification) };
       },
     }),

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { enqueueEvent, keysetPage } from '@micropay/platform';
+import { enqueueEvent, keysetPage, type PageRequest } from '@micropay/platform';
 import { sourcesOf, type Payment, type PaymentStatus } from '../domain/payment';
 import type { PaymentStore } from '../domain/ports';
 
@@ -99,7 +99,7 @@ export class PaymentRepository implements PaymentStore {
     return row ? toPayment(row) : undefined;
   }
 
-  async listForCustomer(customerId: string, page: { limit: number; startingAfter?: string; endingBefore?: string }) {
+  async listForCustomer(customerId: string, page: PageRequest) {
     const result = await keysetPage<PaymentRow>(this.knex('payments').where({ customer_id: customerId }), page);
     return { data: result.data.map(toPayment), hasMore: result.hasMore };
   }

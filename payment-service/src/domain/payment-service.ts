@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { commonErrors, newId, type Logger } from '@micropay/platform';
+import { commonErrors, newId, type Logger, type PageRequest } from '@micropay/platform';
 import { cardFingerprint, inspectCard, type CardInput } from './card';
 import { paymentErrors } from './errors';
 import type { Payment } from './payment';
@@ -168,7 +168,7 @@ export class PaymentService {
     return payment;
   }
 
-  list(customerId: string, page: { limit: number; startingAfter?: string; endingBefore?: string }) {
+  list(customerId: string, page: PageRequest) {
     return this.deps.store.listForCustomer(customerId, page);
   }
 

@@ -1,3 +1,4 @@
+import type { PageRequest, PageResult } from '@micropay/platform';
 import type { CardInput } from './card';
 import type { Payment, PaymentStatus } from './payment';
 
@@ -31,10 +32,7 @@ export interface PaymentStore {
   insert(payment: Payment): Promise<Payment>;
   findById(id: string): Promise<Payment | undefined>;
   findByIdempotencyKey(customerId: string, key: string): Promise<Payment | undefined>;
-  listForCustomer(
-    customerId: string,
-    page: { limit: number; startingAfter?: string; endingBefore?: string },
-  ): Promise<{ data: Payment[]; hasMore: boolean }>;
+  listForCustomer(customerId: string, page: PageRequest): Promise<PageResult<Payment>>;
   markCaptured(id: string, providerPaymentId: string): Promise<Payment>;
   /**
    * Moves the payment to `to` only from a status that may lead there, applying `changes` and

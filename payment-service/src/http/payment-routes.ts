@@ -1,4 +1,4 @@
-import { auth, commonErrors, defineRoute, listBody } from '@micropay/platform';
+import { auth, commonErrors, defineRoute, listBody, pageRequest } from '@micropay/platform';
 import { paymentErrors } from '../domain/errors';
 import type { PaymentService } from '../domain/payment-service';
 import { presentPayment } from '../domain/payment-view';
@@ -68,11 +68,7 @@ export function paymentRoutes(payments: PaymentService) {
       request: { query: PaymentListQuery },
       responses: { 200: { description: 'A page of payments.', schema: PaymentListSchema } },
       async handler({ query, caller }) {
-        const page = await payments.list(caller.sub, {
-          limit: query.limit,
-          startingAfter: query.starting_after,
-          endingBefore: query.ending_before,
-        });
+        const page = await payments.list(caller.sub, pageRequest(query));
         return { status: 200, body: listBody(page, presentPayment) };
       },
     }),

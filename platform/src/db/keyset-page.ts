@@ -1,18 +1,8 @@
 import type { Knex } from 'knex';
-
-export interface PageRequest {
-  limit: number;
-  startingAfter?: string;
-  endingBefore?: string;
-}
-
-export interface PageResult<T> {
-  data: T[];
-  hasMore: boolean;
-}
+import type { PageRequest, PageResult } from '../http/pagination';
 
 /**
- * Newest-first keyset pagination on a time-ordered id column (DESIGN.md §3): the database
+ * Newest-first keyset pagination on a time-ordered id column (docs/contract.md §3): the database
  * seeks straight to the cursor through an index, so a page costs the same on page 1 and page
  * 10,000. `starting_after` pages towards older objects, `ending_before` towards newer ones.
  */
@@ -31,9 +21,4 @@ export async function keysetPage<Row>(
   if (page.startingAfter) query.where(column, '<', page.startingAfter);
   const rows: Row[] = await query.orderBy(column, 'desc').limit(page.limit + 1);
   return { data: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
-}
-
-/** The list envelope every list endpoint returns. */
-export function listBody<T, U>(page: PageResult<T>, present: (item: T) => U) {
-  return { object: 'list' as const, data: page.data.map(present), has_more: page.hasMore };
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import { keysetPage, transactionWithRetry, type TransactionRetryOptions } from '@micropay/platform';
+import { keysetPage, transactionWithRetry, type PageRequest, type TransactionRetryOptions } from '@micropay/platform';
 import type { LedgerStore, LedgerTransaction } from '../domain/ledger-service';
-import type { Account, AccountDelta, Page, Transfer } from '../domain/ledger-types';
+import type { Account, AccountDelta, Transfer } from '../domain/ledger-types';
 import type { AccountAudit, CurrencyTotals, LedgerAudit } from '../domain/ledger-verification';
 
 interface AccountRow {
@@ -157,7 +157,7 @@ export class LedgerRepository implements LedgerStore {
    * Newest first over both sides of the account. Each side is an index range scan on
    * (account, id) that stops after limit+1 rows, so a page costs the same at any depth.
    */
-  async listAccountTransfers(accountId: string, page: Page) {
+  async listAccountTransfers(accountId: string, page: PageRequest) {
     const newerFirst = !page.endingBefore;
     const cursor = page.endingBefore ?? page.startingAfter;
     const side = (column: string) => {
@@ -265,7 +265,7 @@ export class LedgerRepository implements LedgerStore {
     return accountsById(this.knex, ids, false);
   }
 
-  async listWallets(ownerId: string, page: Page) {
+  async listWallets(ownerId: string, page: PageRequest) {
     const result = await keysetPage<AccountRow>(
       this.knex('accounts').where({ owner_id: ownerId, type: 'wallet' }),
       page,

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { AppError, commonErrors, newId } from '@micropay/platform';
+import { AppError, commonErrors, newId, type PageRequest, type PageResult } from '@micropay/platform';
 import { ledgerErrors } from './errors';
 import {
   available,
@@ -7,7 +7,6 @@ import {
   type Account,
   type AccountDelta,
   type Actor,
-  type Page,
   type Transfer,
   type TransferRequest,
 } from './ledger-types';
@@ -19,10 +18,10 @@ export interface LedgerStore {
   inTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T>;
   findAccount(id: string): Promise<Account | undefined>;
   findAccounts(ids: string[]): Promise<Map<string, Account>>;
-  listWallets(ownerId: string, page: Page): Promise<{ data: Account[]; hasMore: boolean }>;
+  listWallets(ownerId: string, page: PageRequest): Promise<PageResult<Account>>;
   findTransfer(id: string): Promise<Transfer | undefined>;
   /** Transfers debiting or crediting the account, newest first; cost independent of history size. */
-  listAccountTransfers(accountId: string, page: Page): Promise<{ data: Transfer[]; hasMore: boolean }>;
+  listAccountTransfers(accountId: string, page: PageRequest): Promise<PageResult<Transfer>>;
   /** Ids of pending transfers whose deadline has passed (database clock), oldest deadline first. */
   findExpiredPending(limit: number): Promise<string[]>;
   /** Totals and mismatches, read from one snapshot. */
@@ -100,11 +99,11 @@ export class LedgerService {
     return account;
   }
 
-  listWallets(ownerId: string, page: Page) {
+  listWallets(ownerId: string, page: PageRequest) {
     return this.store.listWallets(ownerId, page);
   }
 
-  async listAccountTransfers(actor: Actor, accountId: string, page: Page) {
+  async listAccountTransfers(actor: Actor, accountId: string, page: PageRequest) {
     await this.getAccount(actor, accountId);
     return this.store.listAccountTransfers(accountId, page);
   }

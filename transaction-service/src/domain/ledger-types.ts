@@ -69,9 +69,3 @@ export interface Actor {
 }
 
 export const initiatorOf = (actor: Actor): string => `${actor.kind}:${actor.id}`;
-
-export interface Page {
-  limit: number;
-  startingAfter?: string;
-  endingBefore?: string;
-}

@@ -1,4 +1,4 @@
-import { auth, defineRoute, listBody, type Caller } from '@micropay/platform';
+import { auth, defineRoute, listBody, pageRequest, type Caller } from '@micropay/platform';
 import { ledgerErrors } from '../domain/errors';
 import type { LedgerService } from '../domain/ledger-service';
 import type { Actor } from '../domain/ledger-types';
@@ -46,11 +46,7 @@ export function accountRoutes(ledger: LedgerService) {
       request: { query: AccountListQuery },
       responses: { 200: { description: 'A page of wallets.', schema: AccountListSchema } },
       async handler({ query, caller }) {
-        const page = await ledger.listWallets(caller.sub, {
-          limit: query.limit,
-          startingAfter: query.starting_after,
-          endingBefore: query.ending_before,
-        });
+        const page = await ledger.listWallets(caller.sub, pageRequest(query));
         return { status: 200, body: listBody(page, presentAccount) };
       },
     }),
@@ -82,11 +78,7 @@ export function accountRoutes(ledger: LedgerService) {
       responses: { 200: { description: 'A page of transfers.', schema: TransferListSchema } },
       errors: [ledgerErrors.account_not_found],
       async handler({ params, query, caller }) {
-        const page = await ledger.listAccountTransfers(actorOf(caller), params.id, {
-          limit: query.limit,
-          startingAfter: query.starting_after,
-          endingBefore: query.ending_before,
-        });
+        const page = await ledger.listAccountTransfers(actorOf(caller), params.id, pageRequest(query));
         return { status: 200, body: listBody(page, presentTransfer) };
       },
     }),
