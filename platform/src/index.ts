@@ -16,6 +16,7 @@ export * from './http/bootstrap';
 export * from './metrics/metrics';
 export * from './db/database';
 export * from './db/migrate';
+export * from './db/platform-migrations';
 export * from './db/migration-job';
 export * from './db/keyset-page';
 export * from './db/transaction-with-retry';

@@ -3,10 +3,9 @@ import {
   consumeOnce,
   enqueueEvent,
   EventEnvelopeSchema,
-  inboxMigration,
   Metrics,
   OutboxRelay,
-  outboxMigration,
+  platformMigrations,
   type Database,
   type EventEnvelope,
 } from '../../src';
@@ -19,7 +18,7 @@ describe('transactional outbox and inbox', () => {
 
   before(async function () {
     this.timeout(60_000);
-    db = await openTestDatabase('platform_events', [outboxMigration, inboxMigration]);
+    db = await openTestDatabase('platform_events', platformMigrations({ outbox: true, inbox: true }));
   });
   after(() => db?.close());
   beforeEach(async () => {

@@ -8,8 +8,7 @@ import {
   defineErrors,
   defineRoute,
   IdempotencyStore,
-  idempotencyMigration,
-  idempotencyReplayTextMigration,
+  platformMigrations,
   Lifecycle,
   Metrics,
   type Database,
@@ -38,7 +37,7 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
 
   before(async function () {
     this.timeout(60_000);
-    db = await openTestDatabase('platform_test', [idempotencyMigration, idempotencyReplayTextMigration]);
+    db = await openTestDatabase('platform_test', platformMigrations({ idempotency: true }));
     issuer = await TestIssuer.start();
     lifecycle = new Lifecycle();
     const routes = [

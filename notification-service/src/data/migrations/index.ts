@@ -1,5 +1,5 @@
-import { inboxMigration, type Migration } from '@micropay/platform';
+import { platformMigrations, type Migration } from '@micropay/platform';
 import { notificationsMigration } from './0001-notifications';
 
 /** Applied in this order, in the `notifications` schema. Append only. */
-export const migrations: Migration[] = [inboxMigration, notificationsMigration];
+export const migrations: Migration[] = [...platformMigrations({ inbox: true }), notificationsMigration];

@@ -1,13 +1,12 @@
-import { idempotencyMigration, idempotencyReplayTextMigration, type Migration } from '@micropay/platform';
+import { platformMigrations, type Migration } from '@micropay/platform';
 import { accountsMigration } from './0001-accounts';
 import { transfersMigration } from './0002-transfers';
 import { holdsMigration } from './0003-holds';
 
 /** Applied in this order, in the `ledger` schema. Append only. */
 export const migrations: Migration[] = [
-  idempotencyMigration,
+  ...platformMigrations({ idempotency: true }),
   accountsMigration,
   transfersMigration,
   holdsMigration,
-  idempotencyReplayTextMigration,
 ];
