@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { commonErrors } from '../errors/app-error';
-import type { AuthPolicy } from '../http/route';
+import type { AuthPolicy } from './policy';
 import type { Caller, TokenVerifier } from './token-verifier';
 
 const BEARER = /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*\.[A-Za-z0-9\-_]*)\s*$/i;

@@ -1,5 +1,5 @@
 import { commonErrors } from '../errors/app-error';
-import { currentContext } from '../http/request-context';
+import { currentContext } from '../runtime/request-context';
 
 export interface ClientCredentialsOptions {
   tokenUrl: string;

@@ -5,7 +5,7 @@ import { AppError, commonErrors } from '../errors/app-error';
 import type { AccessTokenSource } from '../auth/client-credentials';
 import type { Discovery } from '../discovery/discovery';
 import type { Metrics } from '../metrics/metrics';
-import { currentContext } from '../http/request-context';
+import { currentContext } from '../runtime/request-context';
 
 export interface PeerRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -8,8 +8,8 @@ import type { Metrics } from '../metrics/metrics';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import { buildOpenApiDocument, type OpenApiInfo } from '../openapi/openapi-document';
-import { requestIdFrom, runWithContext } from './request-context';
-import type { Lifecycle } from './lifecycle';
+import { requestIdFrom, runWithContext } from '../runtime/request-context';
+import type { Lifecycle } from '../runtime/lifecycle';
 import { routeHandler, type AnyRoute } from './route';
 
 export const BODY_LIMIT = '100kb';

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { currentContext } from '../http/request-context';
+import { currentContext } from '../runtime/request-context';
 
 export type { Logger } from 'pino';
 

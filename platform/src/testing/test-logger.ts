@@ -1,6 +1,6 @@
 import type { Database } from '../db/database';
-import type { Infrastructure } from '../http/bootstrap';
-import { Lifecycle } from '../http/lifecycle';
+import type { Infrastructure } from '../runtime/bootstrap';
+import { Lifecycle } from '../runtime/lifecycle';
 import { createLogger, type Logger } from '../logging/logger';
 import { Metrics } from '../metrics/metrics';
 import { testEnv } from './test-env';
