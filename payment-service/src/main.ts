@@ -9,12 +9,13 @@ import {
 import { createApp } from './app';
 import { configSchema } from './config';
 import { migrations } from './data/migrations';
+import { cardLogSecrets } from './domain/card';
 import { createDependencies } from './dependencies';
 
 /** Composition root: config → dependencies → background jobs → listen → signals. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit(configSchema);
-  const infra = await openInfrastructure(config, migrations);
+  const infra = await openInfrastructure(config, migrations, { logSecrets: cardLogSecrets });
   const deps = createDependencies({ config, ...infra });
   const { lifecycle, logger } = infra;
 

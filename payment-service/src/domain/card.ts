@@ -1,7 +1,14 @@
 import { createHmac } from 'node:crypto';
 import cardValidator from 'card-validator';
+import type { LogSecrets } from '@micropay/platform';
 import { paymentErrors } from './errors';
 import type { CardDetails } from './payment';
+
+/** Card data never reaches the logs: the number and CVC wherever they appear, and every field of a `card`. */
+export const cardLogSecrets: LogSecrets = {
+  keys: ['card_number', 'pan', 'cvc', 'cvv'],
+  within: { card: ['number', 'cvc', 'cvv', 'exp_month', 'exp_year'] },
+};
 
 export interface CardInput {
   number: string;

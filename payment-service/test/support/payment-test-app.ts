@@ -3,6 +3,7 @@ import { listen, type Listening, openTestDatabase, testInfrastructure, TestIssue
 import { createApp } from '../../src/app';
 import { configSchema } from '../../src/config';
 import { migrations } from '../../src/data/migrations';
+import { cardLogSecrets } from '../../src/domain/card';
 import { createDependencies, type Dependencies } from '../../src/dependencies';
 import { FakePeers } from './fake-peers';
 
@@ -30,7 +31,7 @@ export async function startPaymentTestApp(options: { logger?: Logger } = {}): Pr
     CARD_FINGERPRINT_SECRET: 'f'.repeat(40),
     PEER_TIMEOUT_MS: '1000',
   });
-  const infra = testInfrastructure('payment-service', db);
+  const infra = testInfrastructure('payment-service', db, cardLogSecrets);
   const deps = createDependencies(
     { config, ...infra, logger: options.logger ?? infra.logger },
     { verifier: issuer.verifier() },

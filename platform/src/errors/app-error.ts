@@ -1,11 +1,13 @@
-export type ErrorType =
+/** The error types the platform itself gives; a service may declare its own (payment-service: `card_error`). */
+export type PlatformErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
   | 'permission_error'
   | 'idempotency_error'
   | 'rate_limit_error'
-  | 'card_error'
   | 'api_error';
+
+export type ErrorType = PlatformErrorType | (string & {});
 
 export interface AppErrorOptions {
   param?: string;
@@ -39,7 +41,7 @@ export class AppError extends Error {
   }
 }
 
-function defaultType(status: number): ErrorType {
+function defaultType(status: number): PlatformErrorType {
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
   if (status === 429) return 'rate_limit_error';

@@ -3,8 +3,8 @@ import { currentContext } from '../runtime/request-context';
 
 export type { Logger } from 'pino';
 
-/** Keys whose values are secret at any depth and in any letter case. */
-const SECRET_KEYS = new Set([
+/** Keys whose values are secret at any depth and in any letter case, in every service. */
+const SECRET_KEYS = [
   'authorization',
   'cookie',
   'set-cookie',
@@ -17,25 +17,49 @@ const SECRET_KEYS = new Set([
   'access_token',
   'refresh_token',
   'id_token',
-  'cvc',
-  'cvv',
-  'card_number',
-  'pan',
-]);
-/** Keys that are secret inside a `card` object. */
-const CARD_KEYS = new Set(['number', 'cvc', 'cvv', 'exp_month', 'exp_year']);
+];
 const MAX_DEPTH = 10;
 
 /**
- * Credentials, tokens and card data never reach the logs, even when someone logs a whole body:
- * a copy of `value` with every secret replaced, or `value` itself when it holds none. Only
- * plain objects and arrays are walked; requests and errors go through their serializers, which
- * keep only method, url and status (create-service-app).
+ * What else a service keeps out of its logs: more secret keys, and keys that are secret only
+ * inside an object of a given name (payment-service: `number` and `cvc` inside `card`).
  */
-export function censorSecrets(value: unknown, inCard = false, depth = 0): unknown {
+export interface LogSecrets {
+  keys?: string[];
+  within?: Record<string, string[]>;
+}
+
+interface Censor {
+  keys: ReadonlySet<string>;
+  within: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+function censorFor(extra: LogSecrets = {}): Censor {
+  return {
+    keys: new Set([...SECRET_KEYS, ...(extra.keys ?? [])].map((k) => k.toLowerCase())),
+    within: new Map(
+      Object.entries(extra.within ?? {}).map(([name, keys]) => [
+        name.toLowerCase(),
+        new Set(keys.map((k) => k.toLowerCase())),
+      ]),
+    ),
+  };
+}
+
+/**
+ * Credentials, tokens and (with a service's `LogSecrets`) card data never reach the logs, even
+ * when someone logs a whole body: a copy of `value` with every secret replaced, or `value`
+ * itself when it holds none. Only plain objects and arrays are walked; requests and errors go
+ * through their serializers, which keep only method, url and status (create-service-app).
+ */
+export function censorSecrets(value: unknown, secrets: LogSecrets = {}): unknown {
+  return censor(value, censorFor(secrets), undefined, 0);
+}
+
+function censor(value: unknown, rules: Censor, inside: ReadonlySet<string> | undefined, depth: number): unknown {
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    const items = value.map((item) => censorSecrets(item, inCard, depth + 1));
+    const items = value.map((item) => censor(item, rules, inside, depth + 1));
     return items.some((item, i) => item !== value[i]) ? items : value;
   }
   const proto = Object.getPrototypeOf(value);
@@ -44,9 +68,9 @@ export function censorSecrets(value: unknown, inCard = false, depth = 0): unknow
   for (const [key, item] of Object.entries(value)) {
     const lower = key.toLowerCase();
     const censored =
-      item !== undefined && (SECRET_KEYS.has(lower) || (inCard && CARD_KEYS.has(lower)))
+      item !== undefined && (rules.keys.has(lower) || inside?.has(lower))
         ? '[REDACTED]'
-        : censorSecrets(item, lower === 'card', depth + 1);
+        : censor(item, rules, rules.within.get(lower), depth + 1);
     if (censored !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = censored;
   }
   return copy ?? value;
@@ -57,9 +81,11 @@ export interface LoggerOptions {
   level?: string;
   /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
   destination?: pino.DestinationStream;
+  secrets?: LogSecrets;
 }
 
-export function createLogger({ service, level = 'info', destination }: LoggerOptions): Logger {
+export function createLogger({ service, level = 'info', destination, secrets }: LoggerOptions): Logger {
+  const rules = censorFor(secrets);
   return pino(
     {
       level,
@@ -68,7 +94,7 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label }),
-        log: (object) => censorSecrets(object) as Record<string, unknown>,
+        log: (object) => censor(object, rules, undefined, 0) as Record<string, unknown>,
       },
       mixin(_object, _level, logger) {
         const context = currentContext();

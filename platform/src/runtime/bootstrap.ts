@@ -2,7 +2,7 @@ import type { Application } from 'express';
 import type { BaseConfig } from '../config/service-config';
 import { openDatabase, type Database } from '../db/database';
 import type { Migration } from '../db/migrate';
-import { createLogger, type Logger } from '../logging/logger';
+import { createLogger, type Logger, type LogSecrets } from '../logging/logger';
 import { Metrics } from '../metrics/metrics';
 import { Lifecycle } from './lifecycle';
 import { runService, type RunningService } from './run-service';
@@ -19,8 +19,12 @@ export interface Infrastructure {
  * and the database (migrated at start unless MIGRATE_ON_START=false, as in Kubernetes where a
  * pre-upgrade Job migrates).
  */
-export async function openInfrastructure(config: BaseConfig, migrations: Migration[]): Promise<Infrastructure> {
-  const logger = createLogger({ service: config.service, level: config.log.level });
+export async function openInfrastructure(
+  config: BaseConfig,
+  migrations: Migration[],
+  options: { logSecrets?: LogSecrets } = {},
+): Promise<Infrastructure> {
+  const logger = createLogger({ service: config.service, level: config.log.level, secrets: options.logSecrets });
   const metrics = new Metrics(config.service);
   const lifecycle = new Lifecycle();
   const db = await openDatabase({

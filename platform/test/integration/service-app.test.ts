@@ -17,7 +17,7 @@ import { call, listen, openTestDatabase, TestIssuer, testLogger, type Listening 
 
 const thingErrors = defineErrors({
   thing_not_found: { status: 404, description: 'No such thing.' },
-  card_declined: { status: 402, type: 'card_error', description: 'The card was declined.' },
+  card_declined: { status: 402, type: 'card_error', description: 'The card was declined.' }, // a service's own type
 });
 
 const ChargeBody = z.strictObject({

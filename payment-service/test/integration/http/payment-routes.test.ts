@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Writable } from 'node:stream';
 import { createLogger } from '@micropay/platform';
 import { call } from '@micropay/platform/testing';
+import { cardLogSecrets } from '../../../src/domain/card';
 import { customerWithWallet, startPaymentTestApp, visa, type PaymentTestApp } from '../../support/payment-test-app';
 
 describe('payment-service POST /v1/payments (card)', () => {
@@ -16,7 +17,7 @@ describe('payment-service POST /v1/payments (card)', () => {
       },
     });
     app = await startPaymentTestApp({
-      logger: createLogger({ service: 'payment-service', level: 'debug', destination }),
+      logger: createLogger({ service: 'payment-service', level: 'debug', destination, secrets: cardLogSecrets }),
     });
   });
   after(() => app?.close());
@@ -78,6 +79,9 @@ describe('payment-service POST /v1/payments (card)', () => {
     expect(row.card_last4).to.equal('4444');
     const outbox = await app.db.knex('outbox').select('payload');
     expect(JSON.stringify(outbox)).not.to.contain('5555555555554444');
+    // Even a body logged whole by mistake keeps the card out: payment-service registers its card keys.
+    app.deps.logger.info({ body: { card } }, 'a careless log line');
+    expect(logLines.at(-1)).to.contain('careless').and.contain('[REDACTED]');
     expect(logLines.join('\n')).not.to.contain('5555555555554444').and.not.to.contain('"987"');
   });
 

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
-import { createLogger, runWithContext } from '../../../src';
+import { createLogger, runWithContext, type LogSecrets } from '../../../src';
 
-function capture() {
+const CARD_SECRETS: LogSecrets = { keys: ['card_number', 'cvv', 'cvc'], within: { card: ['number', 'cvc'] } };
+
+function capture(secrets = CARD_SECRETS) {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -10,7 +12,7 @@ function capture() {
       done();
     },
   });
-  return { lines, logger: createLogger({ service: 'test-service', level: 'info', destination }) };
+  return { lines, logger: createLogger({ service: 'test-service', level: 'info', destination, secrets }) };
 }
 
 describe('createLogger', () => {
@@ -28,7 +30,7 @@ describe('createLogger', () => {
     expect(lines[1]).not.to.have.property('request_id');
   });
 
-  it('redacts credentials, tokens and card data wherever they appear', () => {
+  it('redacts credentials, tokens and the card data a service registered, wherever they appear', () => {
     const { lines, logger } = capture();
     logger.info({
       req: { headers: { authorization: 'Bearer secret-token', cookie: 'sid=1', accept: '*/*' } },
@@ -68,6 +70,14 @@ describe('createLogger', () => {
     }
     expect(text).to.contain('mastercard');
     expect(JSON.stringify(logged), 'the caller keeps its own object').to.equal(before);
+  });
+
+  it('knows no card vocabulary of its own: a card number is redacted only where a service asked for it', () => {
+    const { lines, logger } = capture({ keys: [], within: {} });
+    logger.info({ card: { number: '4242424242424242' }, password: 'hunter22' });
+    const text = JSON.stringify(lines[0]);
+    expect(text).to.contain('4242424242424242');
+    expect(text).not.to.contain('hunter22');
   });
 
   it('still serializes errors', () => {
