@@ -209,11 +209,7 @@ describe('service images (one Dockerfile, checked statically for each service)',
 
     it('rejects each rule broken alone in an otherwise good Dockerfile', () => {
       const cases: [string, (t: string) => string, RegExp][] = [
-        [
-          'shell-form CMD',
-          (t) => t.replace(/^CMD \[.*\]$/m, 'CMD node dist/main.js'),
-          /CMD is in shell form/,
-        ],
+        ['shell-form CMD', (t) => t.replace(/^CMD \[.*\]$/m, 'CMD node dist/main.js'), /CMD is in shell form/],
         ['root user', (t) => t.replace(/^USER .*$/m, 'USER 0:0'), /USER is root/],
         ['named user', (t) => t.replace(/^USER .*$/m, 'USER nonroot'), /not a numeric uid/],
         [

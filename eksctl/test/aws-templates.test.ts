@@ -409,7 +409,7 @@ describe('AWS resources as CloudFormation (eksctl/aws)', () => {
       ([, r]) => r.Properties as { RouteKey: string; AuthorizationType: string; AuthorizerId?: unknown },
     );
 
-    it('routes exactly the manifest\'s public route table: public paths without the authorizer, the rest with it, /internal never', () => {
+    it("routes exactly the manifest's public route table: public paths without the authorizer, the rest with it, /internal never", () => {
       const expected = new Map<string, 'NONE' | 'JWT'>();
       for (const r of PUBLIC_ROUTES) {
         const auth = r.public === true ? 'NONE' : 'JWT';
