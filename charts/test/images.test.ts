@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import {
@@ -162,6 +164,65 @@ describe('service images (one Dockerfile, checked statically for each service)',
     expect(makefile).to.match(/--build-arg SERVICE=/);
     expect(makefile).to.match(/--build-arg PORT=/);
     expect(makefile).to.contain('platform/src/manifest/services.json');
+  });
+
+  describe('the production dependency tree the deps stage installs', () => {
+    /** `npm ci --omit=dev` exactly as the Dockerfile's deps stage runs it, in a scratch directory. */
+    function productionTree(service: string): string[] {
+      // The test runner's NODE_OPTIONS load tsx, which the scratch directory does not have.
+      const env = { ...process.env, NODE_OPTIONS: '' };
+      const dir = mkdtempSync(path.join(os.tmpdir(), `micropay-image-${service}-`));
+      try {
+        for (const file of ['package.json', 'package-lock.json', 'platform/package.json', `${service}/package.json`]) {
+          mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+          copyFileSync(path.join(ROOT, file), path.join(dir, file));
+        }
+        execFileSync(
+          'npm',
+          [
+            'ci',
+            '--omit=dev',
+            '--workspace',
+            'platform',
+            '--workspace',
+            service,
+            '--ignore-scripts',
+            '--no-audit',
+            '--no-fund',
+            '--prefer-offline',
+          ],
+          { cwd: dir, env, stdio: 'pipe' },
+        );
+        // Every package on disk, nested node_modules included: what the image would carry.
+        const names = new Set<string>();
+        const walk = (modules: string) => {
+          if (!existsSync(modules)) return;
+          for (const entry of readdirSync(modules)) {
+            if (entry.startsWith('.')) continue;
+            const packages = entry.startsWith('@')
+              ? readdirSync(path.join(modules, entry)).map((p) => `${entry}/${p}`)
+              : [entry];
+            for (const name of packages) {
+              names.add(name);
+              walk(path.join(modules, name, 'node_modules'));
+            }
+          }
+        };
+        walk(path.join(dir, 'node_modules'));
+        return [...names];
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    for (const { name } of SERVICES) {
+      it(`${name}: has the service's runtime libraries and no embedded PostgreSQL (PGlite is for npm start and tests)`, function () {
+        this.timeout(120_000);
+        const tree = productionTree(name);
+        expect(tree).to.include.members(['@micropay/platform', 'express', 'pg', 'knex']);
+        expect(tree.filter((n) => n.startsWith('@electric-sql/'))).to.deep.equal([]);
+      });
+    }
   });
 
   it('.dockerignore keeps dependencies, build output, VCS data, local data and secrets out of the build context', () => {

@@ -19,9 +19,7 @@ export interface EmbeddedPostgresOptions {
  * path as against a server. PGlite runs one query at a time: callers use a pool of one.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
-  // Loaded lazily: production images talk to RDS and never need the WASM build.
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const { PGlite, PGLiteSocketServer } = await loadPglite();
   if (options.dataDir) await fs.mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create(
     options.dataDir ?? 'memory://',
@@ -38,9 +36,32 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   };
 }
 
+/**
+ * PGlite is an optional peer of the platform: the local stack (`local/`) and the tests install
+ * it, production images do not (they talk to RDS through DATABASE_URL). Loaded only when needed,
+ * with a message that says what to do when it is absent.
+ */
+async function loadPglite() {
+  try {
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-socket'),
+    ]);
+    return { PGlite, PGLiteSocketServer };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      'DATABASE_URL is not set and the embedded PostgreSQL (@electric-sql/pglite) is not installed. ' +
+        'Set DATABASE_URL to a PostgreSQL server, or run from the repository with its dev dependencies (npm ci).',
+      { cause: error },
+    );
+  }
+}
+
 /** An initialised, empty data directory as a tarball, so each test database skips initdb. */
 export async function dumpFreshDataDir(): Promise<Blob> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite } = await loadPglite();
   const db = await PGlite.create('memory://');
   const dump = await db.dumpDataDir('none');
   await db.close();
