@@ -32,6 +32,7 @@ export * from './events/outbox';
 export * from './events/inbox';
 export * from './events/http-push-publisher';
 export * from './idempotency/idempotency-store';
+export * from './idempotency/idempotent-request';
 export * from './jobs/periodic-job';
 export * from './openapi/openapi-document';
 export * from './ids';

@@ -1,12 +1,12 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import { AppError, commonErrors, type ErrorSpec } from '../errors/app-error';
+import { commonErrors, type ErrorSpec } from '../errors/app-error';
 import { validationError } from '../errors/validation-error';
-import { errorBody } from '../errors/error-middleware';
 import type { Caller, TokenVerifier } from '../auth/token-verifier';
 import { authenticateRequest } from '../auth/authenticate';
 import type { AuthPolicy } from '../auth/policy';
-import { IdempotencyStore } from '../idempotency/idempotency-store';
+import type { IdempotencyStore } from '../idempotency/idempotency-store';
+import { idempotencyKeyOf, runIdempotently } from '../idempotency/idempotent-request';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -69,8 +69,6 @@ export function defineRoute<B = undefined, P = Record<string, never>, Q = Record
   return spec;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
-
 function parseOrThrow<T>(schema: z.ZodType<T> | undefined, input: unknown, prefix?: string): T {
   if (!schema) return (input ?? {}) as T;
   const result = schema.safeParse(input, { reportInput: true });
@@ -85,7 +83,6 @@ export interface RouteDependencies {
 
 /** Turns a route spec into an Express handler: auth → validation → idempotency → handler → reply. */
 export function routeHandler(route: AnyRoute, deps: RouteDependencies): RequestHandler {
-  const hasBody = Boolean(route.request?.body);
   return async (req, res) => {
     res.locals.route = route.path;
     const requestId: string = res.locals.requestId;
@@ -97,72 +94,35 @@ export function routeHandler(route: AnyRoute, deps: RouteDependencies): RequestH
       res.locals.caller = caller;
     }
 
-    // Each route takes one media type; refuse others rather than guess.
-    const mediaType =
-      route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : ['application/json', 'application/*+json'];
-    if (hasBody && hasRequestBody(req) && !req.is(mediaType)) {
-      throw commonErrors.unsupported_media_type.create(
-        route.bodyType === 'form'
-          ? 'This endpoint takes application/x-www-form-urlencoded bodies.'
-          : 'Request bodies must be sent as application/json.',
-      );
-    }
+    if (route.request?.body) assertMediaType(req, route.bodyType ?? 'json');
 
     const params = parseOrThrow(route.request?.params, req.params);
     const query = parseOrThrow(route.request?.query, req.query);
     const body = parseOrThrow(route.request?.body, req.body);
 
-    let idempotencyKey: string | undefined;
-    let idempotent: { store: IdempotencyStore; caller: string; key: string } | undefined;
-    if (route.idempotency) {
-      const header = req.get('idempotency-key');
-      if (header === undefined) {
-        if (route.idempotency === 'required') {
-          throw commonErrors.idempotency_key_missing.create(
-            'This request moves money: send an Idempotency-Key header (a UUID is a good choice).',
-            { param: 'Idempotency-Key' },
-          );
-        }
-      } else {
-        if (!IDEMPOTENCY_KEY.test(header)) {
-          throw commonErrors.parameter_invalid.create('Idempotency-Key must be 1 to 255 printable ASCII characters.', {
-            param: 'Idempotency-Key',
-          });
-        }
-        if (!deps.idempotency) throw new Error(`route ${route.operationId} needs an idempotency store`);
-        idempotencyKey = header;
-        idempotent = { store: deps.idempotency, caller: callerKey(caller), key: header };
-        const start = await deps.idempotency.start(
-          idempotent.caller,
-          header,
-          IdempotencyStore.fingerprint(req.method, req.originalUrl.split('?')[0] ?? req.path, req.body),
-        );
-        if (start.outcome === 'replay') {
-          res.status(start.response.status).set('Idempotent-Replayed', 'true').json(start.response.body);
-          return;
-        }
-      }
+    const idempotencyKey = route.idempotency ? idempotencyKeyOf(req, route.idempotency) : undefined;
+    const handle = () =>
+      route.handler({ body, params, query, caller: caller as Caller, requestId, idempotencyKey, req, res });
+    if (idempotencyKey === undefined) {
+      sendReply(res, await handle());
+      return;
     }
-
-    let reply: Reply;
-    try {
-      reply = await route.handler({
-        body,
-        params,
-        query,
-        caller: caller as Caller,
-        requestId,
-        idempotencyKey,
-        req,
-        res,
-      });
-    } catch (error) {
-      if (idempotent) await settleFailedIdempotentRequest(idempotent, error, requestId);
-      throw error;
-    }
-    if (idempotent) await idempotent.store.complete(idempotent.caller, idempotent.key, reply);
-    sendReply(res, reply);
+    if (!deps.idempotency) throw new Error(`route ${route.operationId} needs an idempotency store`);
+    const request = { caller: callerKey(caller), key: idempotencyKey, req, requestId };
+    sendReply(res, await runIdempotently(deps.idempotency, request, handle));
   };
+}
+
+/** Each route takes one media type; refuse others rather than guess. */
+function assertMediaType(req: Request, bodyType: 'json' | 'form'): void {
+  const accepted =
+    bodyType === 'form' ? 'application/x-www-form-urlencoded' : ['application/json', 'application/*+json'];
+  if (!hasRequestBody(req) || req.is(accepted)) return;
+  throw commonErrors.unsupported_media_type.create(
+    bodyType === 'form'
+      ? 'This endpoint takes application/x-www-form-urlencoded bodies.'
+      : 'Request bodies must be sent as application/json.',
+  );
 }
 
 function hasRequestBody(req: Request): boolean {
@@ -171,28 +131,6 @@ function hasRequestBody(req: Request): boolean {
 
 function callerKey(caller: Caller | undefined): string {
   return caller ? `${caller.kind}:${caller.sub}` : 'anonymous';
-}
-
-/**
- * A client error from the handler means the request was executed and rejected: store it so a
- * retry sees the same answer. A 5xx means it did not complete: release the key so the client
- * can retry it. An idempotency error from the handler (its own record of the key outlived this
- * store's, and the request differs) is about the key, not an outcome of this request, which never
- * ran: release the key too, so a retry of the original request still gets its original result.
- */
-async function settleFailedIdempotentRequest(
-  idempotent: { store: IdempotencyStore; caller: string; key: string },
-  error: unknown,
-  requestId: string,
-): Promise<void> {
-  if (error instanceof AppError && error.status < 500 && error.type !== 'idempotency_error') {
-    await idempotent.store.complete(idempotent.caller, idempotent.key, {
-      status: error.status,
-      body: errorBody(error, requestId),
-    });
-  } else {
-    await idempotent.store.release(idempotent.caller, idempotent.key);
-  }
 }
 
 function sendReply(res: Response, reply: Reply): void {
