@@ -1,5 +1,5 @@
-import { createTokenVerifier, loadConfig, type Database } from '@micropay/platform';
-import { call, listen, type Listening, openTestDatabase, testInfrastructure } from '@micropay/platform/testing';
+import { createTokenVerifier, type TokenVerifier } from '@micropay/platform';
+import { call, startTestApp, type TestApp } from '@micropay/platform/testing';
 import { createApp } from '../../src/app';
 import { configSchema } from '../../src/config';
 import { migrations } from '../../src/data/migrations';
@@ -18,41 +18,31 @@ export const EVENTS_CLIENT = {
   scopes: ['events:publish'],
 };
 
-export interface AuthTestApp {
-  url: string;
-  deps: Dependencies;
-  db: Database;
-  server: Listening;
-  verifier(): ReturnType<typeof createTokenVerifier>;
-  close(): Promise<void>;
-}
+export type AuthTestApp = TestApp<Dependencies> & { verifier(): TokenVerifier };
 
 /** auth-service as it runs in production, on a test database, served on a free port. */
 export async function startAuthTestApp(
   env: Record<string, string> = {},
   overrides: DependencyOverrides = {},
 ): Promise<AuthTestApp> {
-  const config = loadConfig(configSchema, {
-    AUTH_ISSUER: TEST_ISSUER,
-    OAUTH_CLIENTS: JSON.stringify([PAYMENT_CLIENT, EVENTS_CLIENT]),
-    // Every test request comes from 127.0.0.1: the limit has its own test with a low value.
-    AUTH_RATE_LIMIT_MAX: '100000',
-    ...env,
-  });
-  const db = await openTestDatabase('auth', migrations);
-  const deps = createDependencies({ config, ...testInfrastructure('auth-service', db) }, overrides);
-  const server = await listen(createApp(deps));
-  return {
-    url: server.url,
-    deps,
-    db,
-    server,
-    verifier: () => createTokenVerifier({ issuer: TEST_ISSUER, jwksUrl: `${server.url}/.well-known/jwks.json` }),
-    async close() {
-      await server.close();
-      await db.close();
+  const app = await startTestApp({
+    service: 'auth-service',
+    configSchema,
+    migrations,
+    issuer: false, // auth-service is the issuer
+    env: {
+      AUTH_ISSUER: TEST_ISSUER,
+      OAUTH_CLIENTS: JSON.stringify([PAYMENT_CLIENT, EVENTS_CLIENT]),
+      // Every test request comes from 127.0.0.1: the limit has its own test with a low value.
+      AUTH_RATE_LIMIT_MAX: '100000',
+      ...env,
     },
-  };
+    createDependencies: (infra) => createDependencies(infra, overrides),
+    createApp,
+  });
+  return Object.assign(app, {
+    verifier: () => createTokenVerifier({ issuer: TEST_ISSUER, jwksUrl: `${app.url}/.well-known/jwks.json` }),
+  });
 }
 
 /** Registers a user and logs in; returns the user id and the token set. */

@@ -1,5 +1,5 @@
-import { loadConfig, type Database, type Logger } from '@micropay/platform';
-import { listen, type Listening, openTestDatabase, testInfrastructure, TestIssuer } from '@micropay/platform/testing';
+import type { Logger } from '@micropay/platform';
+import { startTestApp, type TestApp } from '@micropay/platform/testing';
 import { createApp } from '../../src/app';
 import { configSchema } from '../../src/config';
 import { migrations } from '../../src/data/migrations';
@@ -7,50 +7,34 @@ import { cardLogSecrets } from '../../src/domain/card';
 import { createDependencies, type Dependencies } from '../../src/dependencies';
 import { FakePeers } from './fake-peers';
 
-export interface PaymentTestApp {
-  url: string;
-  db: Database;
-  deps: Dependencies;
-  issuer: TestIssuer;
-  peers: FakePeers;
-  server: Listening;
-  close(): Promise<void>;
-}
+export type PaymentTestApp = TestApp<Dependencies> & { peers: FakePeers };
 
 /** payment-service on a test database, with its peers faked on real HTTP. */
 export async function startPaymentTestApp(options: { logger?: Logger } = {}): Promise<PaymentTestApp> {
-  const issuer = await TestIssuer.start();
   const peers = await FakePeers.start();
-  const db = await openTestDatabase('payments', migrations);
-  const config = loadConfig(configSchema, {
-    OAUTH_CLIENT_ID: 'payment-service',
-    OAUTH_CLIENT_SECRET: 's'.repeat(40),
-    OAUTH_TOKEN_URL: `${peers.url}/oauth2/token`,
-    TRANSACTION_SERVICE_URL: peers.url,
-    NOTIFICATION_SERVICE_URL: peers.url,
-    CARD_FINGERPRINT_SECRET: 'f'.repeat(40),
-    PEER_TIMEOUT_MS: '1000',
-  });
-  const infra = testInfrastructure('payment-service', db, cardLogSecrets);
-  const deps = createDependencies(
-    { config, ...infra, logger: options.logger ?? infra.logger },
-    { verifier: issuer.verifier() },
-  );
-  const server = await listen(createApp(deps));
-  return {
-    url: server.url,
-    db,
-    deps,
-    issuer,
-    peers,
-    server,
-    async close() {
-      await server.close();
-      deps.peers.forEach((p) => p.shutdown());
-      await Promise.all([issuer.close(), peers.close()]);
-      await db.close();
+  const app = await startTestApp({
+    service: 'payment-service',
+    configSchema,
+    migrations,
+    logSecrets: cardLogSecrets,
+    logger: options.logger,
+    env: {
+      OAUTH_CLIENT_ID: 'payment-service',
+      OAUTH_CLIENT_SECRET: 's'.repeat(40),
+      OAUTH_TOKEN_URL: `${peers.url}/oauth2/token`,
+      TRANSACTION_SERVICE_URL: peers.url,
+      NOTIFICATION_SERVICE_URL: peers.url,
+      CARD_FINGERPRINT_SECRET: 'f'.repeat(40),
+      PEER_TIMEOUT_MS: '1000',
     },
-  };
+    createDependencies: (infra, issuer) => createDependencies(infra, { verifier: issuer!.verifier() }),
+    createApp,
+    async onClose(deps) {
+      deps.peers.forEach((p) => p.shutdown());
+      await peers.close();
+    },
+  });
+  return Object.assign(app, { peers });
 }
 
 let n = 0;

@@ -5,3 +5,4 @@ export * from './server-database';
 export * from './test-logger';
 export * from './test-env';
 export * from './migration-job-suite';
+export * from './test-app';

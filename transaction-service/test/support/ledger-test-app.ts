@@ -1,48 +1,20 @@
-import { loadConfig, type Database } from '@micropay/platform';
-import {
-  call,
-  listen,
-  type Listening,
-  openTestDatabase,
-  testInfrastructure,
-  TestIssuer,
-} from '@micropay/platform/testing';
+import { call, startTestApp, type TestApp } from '@micropay/platform/testing';
 import { createApp } from '../../src/app';
 import { configSchema } from '../../src/config';
 import { migrations } from '../../src/data/migrations';
 import { createDependencies, type Dependencies } from '../../src/dependencies';
 
-export interface LedgerTestApp {
-  url: string;
-  db: Database;
-  deps: Dependencies;
-  issuer: TestIssuer;
-  server: Listening;
-  close(): Promise<void>;
-}
+export type LedgerTestApp = TestApp<Dependencies>;
 
 /** transaction-service on a test database, trusting a test issuer's real RS256 tokens. */
-export async function startLedgerTestApp(): Promise<LedgerTestApp> {
-  const issuer = await TestIssuer.start();
-  const db = await openTestDatabase('ledger', migrations);
-  const config = loadConfig(configSchema, {});
-  const deps = createDependencies(
-    { config, ...testInfrastructure('transaction-service', db) },
-    { verifier: issuer.verifier() },
-  );
-  const server = await listen(createApp(deps));
-  return {
-    url: server.url,
-    db,
-    deps,
-    issuer,
-    server,
-    async close() {
-      await server.close();
-      await issuer.close();
-      await db.close();
-    },
-  };
+export function startLedgerTestApp(): Promise<LedgerTestApp> {
+  return startTestApp({
+    service: 'transaction-service',
+    configSchema,
+    migrations,
+    createDependencies: (infra, issuer) => createDependencies(infra, { verifier: issuer!.verifier() }),
+    createApp,
+  });
 }
 
 let users = 0;
