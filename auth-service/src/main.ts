@@ -1,6 +1,6 @@
 import { exitOnStartupFailure, loadConfigOrExit, openInfrastructure, serve } from '@micropay/platform';
 import { createApp } from './app';
-import { authCleanupJob } from './cleanup-job';
+import { authCleanupJob } from './jobs/cleanup-job';
 import { configSchema } from './config';
 import { migrations } from './data/migrations';
 import { createDependencies } from './dependencies';

@@ -16,7 +16,7 @@ export function createApp(deps: Dependencies) {
       version: '1.0.0',
       description: 'Notifications for people, created from the events the other services publish.',
     },
-    routes: [...notificationRoutes(deps.notifications), ...eventRoutes(deps.consumer, deps.metrics)],
+    routes: [...notificationRoutes(deps.notifications), ...eventRoutes(deps.consumer, deps.eventMetrics)],
     verifier: deps.verifier,
   });
 }

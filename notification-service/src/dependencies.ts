@@ -2,13 +2,14 @@ import { createTokenVerifier, type ServiceInfrastructure, type TokenVerifier } f
 import type { Config } from './config';
 import { NotificationRepository } from './data/notification-repository';
 import { EventConsumer } from './domain/event-consumer';
-import { deliveryMetrics } from './notification-metrics';
+import { deliveryMetrics, eventMetrics, type EventMetrics } from './metrics';
 
 export type Infrastructure = ServiceInfrastructure<Config>;
 
 export interface Dependencies extends Infrastructure {
   notifications: NotificationRepository;
   consumer: EventConsumer;
+  eventMetrics: EventMetrics;
   verifier: TokenVerifier;
 }
 
@@ -18,6 +19,7 @@ export function createDependencies(infra: Infrastructure, overrides: { verifier?
   return {
     ...infra,
     notifications,
+    eventMetrics: eventMetrics(infra.metrics),
     consumer: new EventConsumer(notifications, infra.logger, deliveryMetrics(infra.metrics)),
     verifier: overrides.verifier ?? createTokenVerifier(infra.config.auth),
   };

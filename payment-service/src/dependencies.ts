@@ -15,6 +15,7 @@ import { SandboxProvider } from './adapters/sandbox-provider';
 import { PaymentRepository } from './data/payment-repository';
 import { PaymentService } from './domain/payment-service';
 import type { PaymentProvider } from './domain/ports';
+import { paymentMetrics } from './metrics';
 
 export type Infrastructure = ServiceInfrastructure<Config>;
 
@@ -37,10 +38,6 @@ export function createDependencies(
   const peer = (target: string) =>
     new PeerClient({ target, discovery, metrics, logger, tokens, timeoutMs: config.peerTimeoutMs });
 
-  const paymentsByStatus = metrics.counter('payments_total', 'Payments entering each status, by method.', [
-    'method',
-    'status',
-  ]);
   const ledgerPeer = peer('transaction-service');
   const subscribers = config.eventSubscribers.map(peer);
   const relay = new OutboxRelay({ knex: db.knex, publisher: new HttpPushPublisher(subscribers), logger, metrics });
@@ -51,7 +48,7 @@ export function createDependencies(
     events: relay,
     fingerprintSecret: config.cardFingerprintSecret,
     logger,
-    observer: { statusChanged: (p) => paymentsByStatus.inc({ method: p.method, status: p.status }) },
+    observer: paymentMetrics(metrics),
   });
   return {
     ...infra,

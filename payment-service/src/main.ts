@@ -3,7 +3,6 @@ import {
   idempotencyPurgeJob,
   loadConfigOrExit,
   openInfrastructure,
-  periodicJob,
   serve,
 } from '@micropay/platform';
 import { createApp } from './app';
@@ -11,6 +10,7 @@ import { configSchema } from './config';
 import { migrations } from './data/migrations';
 import { cardLogSecrets } from './domain/card';
 import { createDependencies } from './dependencies';
+import { settlementJob } from './jobs/settlement-job';
 
 /** Composition root: config → dependencies → background jobs → listen → signals. */
 async function main(): Promise<void> {
@@ -20,12 +20,7 @@ async function main(): Promise<void> {
   const { lifecycle, logger } = infra;
 
   deps.relay.start();
-  const settlement = periodicJob(
-    'ledger-settlement',
-    config.settlementIntervalMs,
-    () => deps.payments.settleAwaitingLedger(),
-    logger,
-  );
+  const settlement = settlementJob(deps);
   settlement.start();
   const purge = idempotencyPurgeJob(deps.idempotency, logger);
   purge.start();

@@ -7,7 +7,7 @@ import {
 import type { Config } from './config';
 import { LedgerRepository } from './data/ledger-repository';
 import { LedgerService } from './domain/ledger-service';
-import { ledgerMetrics, type LedgerMetrics } from './ledger-metrics';
+import { ledgerMetrics, type LedgerMetrics } from './metrics';
 
 export type Infrastructure = ServiceInfrastructure<Config>;
 

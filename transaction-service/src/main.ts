@@ -9,7 +9,7 @@ import { createApp } from './app';
 import { configSchema } from './config';
 import { migrations } from './data/migrations';
 import { createDependencies } from './dependencies';
-import { expirySweeper } from './expiry-sweeper';
+import { expirySweeper } from './jobs/expiry-sweeper-job';
 
 /** Composition root: config → dependencies → background jobs → listen → signals. */
 async function main(): Promise<void> {

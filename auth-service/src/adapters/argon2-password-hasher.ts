@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import type { PasswordHasher } from '../domain/password-policy';
+import { type PasswordHasher } from '../domain/ports';
 
 /**
  * argon2id with OWASP's baseline parameters (19 MiB, 2 passes, 1 lane). The encoded hash keeps

@@ -18,7 +18,7 @@ import {
 import { AppError, commonErrors } from '@micropay/platform';
 import { decodeJwt } from 'jose';
 import { authErrors } from '../domain/errors';
-import type { IdentityProvider, SessionCaller } from '../domain/identity-provider';
+import type { IdentityProvider, SessionCaller } from '../domain/ports';
 import type { PasswordPolicy } from '../domain/password-policy';
 import type { TokenSet } from '../domain/token-issuer';
 import { normaliseEmail, type User } from '../domain/user';

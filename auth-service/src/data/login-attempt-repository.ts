@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AttemptRules, LoginAttemptStore } from '../domain/login-lockout';
+import { type AttemptRules, type LoginAttemptStore } from '../domain/ports';
 
 export class LoginAttemptRepository implements LoginAttemptStore {
   constructor(private readonly knex: Knex) {}

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { RefreshOutcome, SessionStore } from '../domain/sessions';
+import { type RefreshOutcome, type SessionStore } from '../domain/ports';
 
 /** Sessions (refresh-token families) and their refresh tokens, stored as SHA-256 hashes only. */
 export class SessionRepository implements SessionStore {

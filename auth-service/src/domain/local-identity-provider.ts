@@ -1,24 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { newId } from '@micropay/platform';
 import { authErrors } from './errors';
-import type { IdentityProvider, SessionCaller } from './identity-provider';
-import type { PasswordHasher, PasswordPolicy } from './password-policy';
-import type { SessionStore } from './sessions';
+import type { IdentityProvider, PasswordHasher, SessionCaller, SessionStore, UserStore } from './ports';
+import type { PasswordPolicy } from './password-policy';
 import { hashRefreshToken, newRefreshToken, type TokenIssuer, type TokenSet } from './token-issuer';
 import { normaliseEmail, type User } from './user';
-
-export interface UserStore {
-  insert(user: {
-    id: string;
-    email: string;
-    passwordHash: string;
-    name: string | null;
-    groups: string[];
-  }): Promise<User | undefined>;
-  findByEmail(email: string): Promise<(User & { passwordHash: string }) | undefined>;
-  findById(id: string): Promise<User | undefined>;
-  setGroups(id: string, groups: string[]): Promise<User | undefined>;
-}
 
 export interface LocalIdentityProviderDeps {
   users: UserStore;

@@ -2,31 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '@micropay/platform';
 import { authErrors } from './errors';
 import { normaliseEmail } from './user';
-
-export interface LoginAttemptStore {
-  /**
-   * Counts an attempt as a failure before its password is checked, in one atomic step, so
-   * parallel guesses cannot all slip past the limit: the attempt that reaches `maxFailures`
-   * locks the key for `lockSchedule[0]` seconds, each later one for the next entry (the last
-   * entry repeats). Answers the count, or the seconds left when the key is already locked.
-   */
-  begin(key: string, attempt: AttemptRules): Promise<{ failures: number } | { lockedForSeconds: number }>;
-  /**
-   * Takes back an attempt that could not be judged (the provider failed), with any lock: a lock
-   * in force would have refused the attempt, so a lock now is the one this attempt set.
-   */
-  undo(key: string): Promise<void>;
-  clear(key: string): Promise<void>;
-  /** Deletes up to `limit` counts that are not locked and have seen no failure within `windowSeconds`; returns how many. */
-  deleteStale(windowSeconds: number, limit: number): Promise<number>;
-}
-
-export interface AttemptRules {
-  maxFailures: number;
-  lockSchedule: number[];
-  /** A count with no failure for this long starts again from 1. */
-  windowSeconds: number;
-}
+import type { AttemptRules, LoginAttemptStore } from './ports';
 
 export interface LockoutPolicy {
   /** Failed logins before the first lock (Cognito: 5). */

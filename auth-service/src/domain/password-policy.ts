@@ -29,8 +29,3 @@ export class PasswordPolicy {
     if (this.common.has(folded)) throw fail('it is in a list of commonly used passwords');
   }
 }
-
-export interface PasswordHasher {
-  hash(password: string): Promise<string>;
-  verify(hash: string, password: string): Promise<boolean>;
-}

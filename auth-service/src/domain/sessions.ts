@@ -1,36 +1,5 @@
 import { commonErrors, type TokenVerifier } from '@micropay/platform';
-
-export interface SessionRef {
-  id: string;
-  userId: string;
-  clientId: string;
-  createdAt: Date;
-}
-
-export type RefreshOutcome =
-  | { outcome: 'rotated'; session: SessionRef }
-  /** The token had already been exchanged: a replay, so its whole session has been revoked. */
-  | { outcome: 'reused'; sessionId: string }
-  /** The session was revoked (logout, an earlier replay) or has reached its fixed lifetime. */
-  | { outcome: 'ended'; sessionId: string }
-  | { outcome: 'unknown' };
-
-/** Login sessions: each is one refresh-token family with a lifetime fixed at login. */
-export interface SessionStore {
-  create(session: {
-    id: string;
-    userId: string;
-    clientId: string;
-    expiresAt: Date;
-    refreshTokenId: string;
-    refreshTokenHash: string;
-  }): Promise<void>;
-  rotate(tokenHash: string, next: { id: string; tokenHash: string }): Promise<RefreshOutcome>;
-  revoke(sessionId: string, reason: 'logout' | 'refresh_token_reuse'): Promise<void>;
-  isActive(sessionId: string): Promise<boolean>;
-  /** Deletes up to `limit` sessions past their fixed lifetime, with their refresh tokens; returns how many. */
-  deleteEnded(limit: number): Promise<number>;
-}
+import type { SessionStore } from './ports';
 
 /**
  * A verifier for auth-service's own routes that also refuses access tokens of a session that

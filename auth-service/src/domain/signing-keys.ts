@@ -9,6 +9,7 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
+import type { SigningKeyStore } from './ports';
 
 /** A token with a kid this replica has not seen may come from a key another replica just created. */
 const UNKNOWN_KID_COOLDOWN_MS = 1000;
@@ -19,22 +20,6 @@ const UNKNOWN_KID_COOLDOWN_MS = 1000;
  * rotation would refuse the new kid's tokens until then. Meanwhile the key it replaced signs on.
  */
 export const NEW_KEY_LEAD_SECONDS = 60;
-
-export interface StoredKey {
-  kid: string;
-  privateJwk: JWK;
-  publicJwk: JWK;
-  createdAt: Date;
-}
-
-export interface SigningKeyStore {
-  active(): Promise<StoredKey | undefined>;
-  insertActive(key: { kid: string; privateJwk: JWK; publicJwk: JWK }): Promise<void>;
-  rotate(currentKid: string, next: { kid: string; privateJwk: JWK; publicJwk: JWK }): Promise<void>;
-  /** The key retired within the last `seconds` (database clock), if any. */
-  retiredWithin(seconds: number): Promise<StoredKey | undefined>;
-  publishable(graceSeconds: number): Promise<{ kid: string; publicJwk: JWK }[]>;
-}
 
 export interface ActiveKey {
   kid: string;

@@ -1,7 +1,7 @@
 import { auth, bearerToken, type Caller, commonErrors, defineRoute } from '@micropay/platform';
 import type { Request } from 'express';
 import { authErrors } from '../domain/errors';
-import type { IdentityProvider, SessionCaller } from '../domain/identity-provider';
+import type { IdentityProvider, SessionCaller } from '../domain/ports';
 import type { LoginLockout } from '../domain/login-lockout';
 import { publicUser } from '../domain/user';
 import {

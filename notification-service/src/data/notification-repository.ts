@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { consumeOnce, keysetPage, type EventEnvelope, type PageRequest } from '@micropay/platform';
-import type { NewNotification, NotificationStore } from '../domain/event-consumer';
+import type { NewNotification, NotificationStore } from '../domain/ports';
 import type { Notification } from '../domain/notification';
 
 interface NotificationRow {

@@ -1,19 +1,11 @@
-import { auth, defineRoute, EVENTS_PATH, type Metrics } from '@micropay/platform';
+import { auth, defineRoute, EVENTS_PATH } from '@micropay/platform';
 import { z } from 'zod';
 import type { EventConsumer } from '../domain/event-consumer';
+import type { EventMetrics } from '../metrics';
 import { EventBody } from './schemas';
 
 /** Where events arrive locally (HTTP push from each producer's outbox relay; SQS in AWS). */
-export function eventRoutes(consumer: EventConsumer, metrics: Metrics) {
-  const consumed = metrics.counter(
-    'events_consumed_total',
-    'Events received, by type and whether they were duplicates.',
-    ['type', 'duplicate'],
-  );
-  const created = metrics.counter('notifications_created_total', 'Notifications created, by event type and channel.', [
-    'type',
-    'channel',
-  ]);
+export function eventRoutes(consumer: EventConsumer, { consumed, created }: EventMetrics) {
   return [
     defineRoute({
       method: 'post',

@@ -1,6 +1,6 @@
 import { auth, defineRoute, listBody, pageRequest } from '@micropay/platform';
-import type { NotificationStore } from '../domain/event-consumer';
-import { presentNotification } from '../domain/notification';
+import type { NotificationStore } from '../domain/ports';
+import { presentNotification } from '../domain/presenters';
 import { NotificationListQuery, NotificationListSchema } from './schemas';
 
 export function notificationRoutes(store: NotificationStore) {

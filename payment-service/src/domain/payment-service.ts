@@ -3,7 +3,7 @@ import { commonErrors, newId, type Logger, type PageRequest } from '@micropay/pl
 import { cardFingerprint, inspectCard, type CardInput } from './card';
 import { paymentErrors } from './errors';
 import type { Payment } from './payment';
-import { presentPayment } from './payment-view';
+import { presentPayment } from './presenters';
 import type { EventNotifier, LedgerGateway, PaymentObserver, PaymentProvider, PaymentStore } from './ports';
 
 export interface CreateCardPayment {

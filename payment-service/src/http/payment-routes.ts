@@ -1,7 +1,7 @@
 import { auth, commonErrors, defineRoute, listBody, pageRequest } from '@micropay/platform';
 import { paymentErrors } from '../domain/errors';
 import type { PaymentService } from '../domain/payment-service';
-import { presentPayment } from '../domain/payment-view';
+import { presentPayment } from '../domain/presenters';
 import { CreatePaymentBody, PaymentIdParams, PaymentListQuery, PaymentListSchema, PaymentSchema } from './schemas';
 
 export function paymentRoutes(payments: PaymentService) {

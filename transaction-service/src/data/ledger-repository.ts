@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { keysetPage, transactionWithRetry, type PageRequest, type TransactionRetryOptions } from '@micropay/platform';
-import type { LedgerStore, LedgerTransaction } from '../domain/ledger-service';
+import type { LedgerStore, LedgerTransaction } from '../domain/ports';
 import type { Account, AccountDelta, Transfer } from '../domain/ledger-types';
 import type { AccountAudit, CurrencyTotals, LedgerAudit } from '../domain/ledger-verification';
 

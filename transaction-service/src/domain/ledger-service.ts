@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { AppError, commonErrors, newId, type PageRequest, type PageResult } from '@micropay/platform';
+import { AppError, commonErrors, newId, type PageRequest } from '@micropay/platform';
 import { ledgerErrors } from './errors';
 import {
   available,
@@ -10,44 +10,8 @@ import {
   type Transfer,
   type TransferRequest,
 } from './ledger-types';
-import { verifyLedger, type LedgerAudit, type LedgerVerification } from './ledger-verification';
-
-/** The ledger's storage, as the use cases need it. One `inTransaction` call = one DB transaction. */
-export interface LedgerStore {
-  /** Runs `work` in one DB transaction, run again from the start if the database aborts it (deadlock, serialization). */
-  inTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T>;
-  findAccount(id: string): Promise<Account | undefined>;
-  findAccounts(ids: string[]): Promise<Map<string, Account>>;
-  listWallets(ownerId: string, page: PageRequest): Promise<PageResult<Account>>;
-  findTransfer(id: string): Promise<Transfer | undefined>;
-  /** Transfers debiting or crediting the account, newest first; cost independent of history size. */
-  listAccountTransfers(accountId: string, page: PageRequest): Promise<PageResult<Transfer>>;
-  /** Ids of pending transfers whose deadline has passed (database clock), oldest deadline first. */
-  findExpiredPending(limit: number): Promise<string[]>;
-  /** Totals and mismatches, read from one snapshot. */
-  audit(): Promise<LedgerAudit>;
-  /** Inserts unless one exists for the owner+currency (or code+currency); returns the row either way. */
-  upsertAccount(
-    account: Omit<Account, 'balance' | 'pendingDebits' | 'pendingCredits' | 'createdAt'>,
-  ): Promise<{ account: Account; created: boolean }>;
-}
-
-export interface LedgerTransaction {
-  /** Locks the accounts (FOR UPDATE, in id order so concurrent transfers cannot deadlock). */
-  lockAccounts(ids: string[]): Promise<Map<string, Account>>;
-  findTransferByKey(initiator: string, idempotencyKey: string): Promise<Transfer | undefined>;
-  insertTransfer(
-    transfer: Omit<Transfer, 'createdAt' | 'expiresAt' | 'resolvedAt'>,
-    timeoutSeconds?: number,
-  ): Promise<Transfer>;
-  /** Locks a transfer row; `expired` is true when its deadline has passed by the database clock. */
-  lockTransfer(id: string): Promise<{ transfer: Transfer; expired: boolean } | undefined>;
-  /** The one update a transfer row ever gets: pending → posted | voided. */
-  resolveTransfer(id: string, status: 'posted' | 'voided', postedAmount: number | null): Promise<Transfer>;
-  /** Adds the deltas to the account's balances and returns the updated account. */
-  applyToAccount(accountId: string, delta: AccountDelta): Promise<Account>;
-  findAccounts(ids: string[]): Promise<Map<string, Account>>;
-}
+import { verifyLedger, type LedgerVerification } from './ledger-verification';
+import type { LedgerStore, LedgerTransaction } from './ports';
 
 export interface TransferResult {
   transfer: Transfer;

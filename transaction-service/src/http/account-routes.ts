@@ -2,7 +2,7 @@ import { auth, defineRoute, listBody, pageRequest, type Caller } from '@micropay
 import { ledgerErrors } from '../domain/errors';
 import type { LedgerService } from '../domain/ledger-service';
 import type { Actor } from '../domain/ledger-types';
-import { presentAccount, presentTransfer } from './presenters';
+import { presentAccount, presentTransfer } from '../domain/presenters';
 import {
   AccountIdParams,
   AccountListQuery,

@@ -1,6 +1,6 @@
 import { defineRoute } from '@micropay/platform';
 import type { LedgerService } from '../domain/ledger-service';
-import { presentVerification } from './presenters';
+import { presentVerification } from '../domain/presenters';
 import { VerificationSchema } from './schemas';
 
 export function ledgerRoutes(ledger: LedgerService) {

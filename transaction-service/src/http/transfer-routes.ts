@@ -1,9 +1,9 @@
 import { AppError, auth, defineRoute } from '@micropay/platform';
 import { ledgerErrors } from '../domain/errors';
 import type { LedgerService, Resolution } from '../domain/ledger-service';
-import type { LedgerMetrics } from '../ledger-metrics';
+import type { LedgerMetrics } from '../metrics';
 import { actorOf } from './account-routes';
-import { presentTransfer, presentTransferResult } from './presenters';
+import { presentTransfer, presentTransferResult } from '../domain/presenters';
 import { CreateTransferBody, PostTransferBody, TransferIdParams, TransferSchema } from './schemas';
 
 const outcomeOf = (error: unknown) => (error instanceof AppError ? error.code : 'error');

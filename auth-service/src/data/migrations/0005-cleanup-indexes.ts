@@ -1,6 +1,6 @@
 import type { Migration } from '@micropay/platform';
 
-/** The cleanup job's work lists (src/cleanup-job.ts): ended sessions and forgotten failure counts, found by index. */
+/** The cleanup job's work lists (src/jobs/cleanup-job.ts): ended sessions and forgotten failure counts, found by index. */
 export const cleanupIndexesMigration: Migration = {
   name: '0005_cleanup_indexes',
   async up(knex) {

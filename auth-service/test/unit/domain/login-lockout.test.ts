@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { LoginLockout, type LoginAttemptStore } from '../../../src/domain/login-lockout';
+import { LoginLockout } from '../../../src/domain/login-lockout';
+import { type LoginAttemptStore } from '../../../src/domain/ports';
 
 describe('LoginLockout.lockSeconds', () => {
   const lockout = new LoginLockout({} as LoginAttemptStore, {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { newEvent } from '@micropay/platform';
 import { testLogger } from '@micropay/platform/testing';
-import { EventConsumer, type DeliveryObserver, type NotificationStore } from '../../../src/domain/event-consumer';
+import { EventConsumer } from '../../../src/domain/event-consumer';
+import type { DeliveryObserver, NotificationStore } from '../../../src/domain/ports';
 
 /** Records what the consumer reports, so a test can read it back. */
 function recordingObserver() {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { call } from '@micropay/platform/testing';
-import { expirySweeper } from '../../../src/expiry-sweeper';
+import { expirySweeper } from '../../../src/jobs/expiry-sweeper-job';
 import {
   balanceOf,
   fundedWallet,

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { call } from '@micropay/platform/testing';
-import { authCleanupJob, cleanUpOnce } from '../../src/cleanup-job';
+import { authCleanupJob, cleanUpOnce } from '../../../src/jobs/cleanup-job';
 import { loadConfig } from '@micropay/platform';
-import { configSchema } from '../../src/config';
-import { registerAndLogin, startAuthTestApp, uniqueEmail, type AuthTestApp } from '../support/auth-test-app';
+import { configSchema } from '../../../src/config';
+import { registerAndLogin, startAuthTestApp, uniqueEmail, type AuthTestApp } from '../../support/auth-test-app';
 
 const HOUR = 3600_000;
 const emailKey = (email: string) => createHash('sha256').update(email.toLowerCase()).digest('hex');

@@ -1,5 +1,5 @@
 import type { Metrics } from '@micropay/platform';
-import type { DeliveryObserver } from './domain/event-consumer';
+import type { DeliveryObserver } from './domain/ports';
 
 /**
  * The notification metrics the dashboards chart (charts/micropay/dashboards/notifications.json):
@@ -21,3 +21,19 @@ export function deliveryMetrics(metrics: Metrics): DeliveryObserver {
     eventFailed: (type, reason) => failures.inc({ type, reason }),
   };
 }
+
+/** Events received over the local HTTP transport, and the notifications they made. */
+export function eventMetrics(metrics: Metrics) {
+  return {
+    consumed: metrics.counter('events_consumed_total', 'Events received, by type and whether they were duplicates.', [
+      'type',
+      'duplicate',
+    ]),
+    created: metrics.counter('notifications_created_total', 'Notifications created, by event type and channel.', [
+      'type',
+      'channel',
+    ]),
+  };
+}
+
+export type EventMetrics = ReturnType<typeof eventMetrics>;

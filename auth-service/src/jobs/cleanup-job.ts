@@ -1,5 +1,5 @@
 import { periodicJob, type PeriodicJob } from '@micropay/platform';
-import type { Dependencies } from './dependencies';
+import type { Dependencies } from '../dependencies';
 
 const BATCH = 1000;
 
