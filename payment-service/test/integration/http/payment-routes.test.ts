@@ -282,10 +282,23 @@ describe('payment-service POST /v1/payments (card)', () => {
   });
 
   it('counts payments by method and status in /metrics', async () => {
-    const res = await call(app.url, 'GET', '/metrics');
-    expect(res.body).to.match(/payments_total\{[^}]*method="card"[^}]*status="succeeded"[^}]*\} [1-9]/);
-    expect(res.body).to.match(/payments_total\{[^}]*method="card"[^}]*status="failed"[^}]*\} [1-9]/);
-    expect(res.body).to.match(/circuit_breaker_state\{[^}]*target="transaction-service"/);
+    const counted = async (status: string) => {
+      const text = (await call(app.url, 'GET', '/metrics')).text;
+      const line = text
+        .split('\n')
+        .find((l) => /^payments_total\{/.test(l) && l.includes('method="card"') && l.includes(`status="${status}"`));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    const before = { succeeded: await counted('succeeded'), failed: await counted('failed') };
+    const { token, walletId } = await customerWithWallet(app);
+    const body = { method: 'card', amount: 100, currency: 'usd', account: walletId };
+    expect((await pay(token, { ...body, card: visa })).status).to.equal(201);
+    expect((await pay(token, { ...body, card: { ...visa, number: '4000000000000002' } })).status).to.equal(402);
+    expect(await counted('succeeded')).to.equal(before.succeeded + 1);
+    expect(await counted('failed')).to.equal(before.failed + 1);
+    expect((await call(app.url, 'GET', '/metrics')).text).to.match(
+      /circuit_breaker_state\{[^}]*target="transaction-service"/,
+    );
   });
 
   it('shows payments only to their customer, newest first', async () => {
