@@ -1,17 +1,22 @@
 import { expect } from 'chai';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { call } from '@micropay/platform/testing';
-import { useE2eStack } from './support';
+import { randomUUID } from 'node:crypto';
+import { PASSWORD as password, useE2eStack } from './support';
 
 describe("e2e: `npm start`, then a user's whole session through the gateway", function () {
   this.timeout(240_000);
   const stack = useE2eStack();
-  const email = `auth.e2e.${Date.now()}@example.com`;
-  const password = 'correct horse battery';
-
   const post = (path: string, body?: unknown, token?: string) => call(stack().gateway, 'POST', path, { body, token });
+  /** Each test registers a user of its own. */
+  const registered = async () => {
+    const email = `auth.e2e.${randomUUID()}@example.com`;
+    expect((await post('/v1/auth/register', { email, password })).status).to.equal(201);
+    return email;
+  };
 
   it('refuses a common password, then registers and logs in', async () => {
+    const email = `auth.e2e.${randomUUID()}@example.com`;
     const weak = await post('/v1/auth/register', { email, password: 'password123' });
     expect(weak.status).to.equal(400);
     expect(weak.body.error).to.include({ code: 'weak_password', param: 'password' });
@@ -27,6 +32,7 @@ describe("e2e: `npm start`, then a user's whole session through the gateway", fu
   });
 
   it('walks the session: me, refresh (rotating), replay detected, log in again, log out', async () => {
+    const email = await registered();
     const first = (await post('/v1/auth/login', { email, password })).body;
     const me = await call(stack().gateway, 'GET', '/v1/auth/me', { token: first.access_token });
     expect(me.status).to.equal(200);
@@ -50,6 +56,7 @@ describe("e2e: `npm start`, then a user's whole session through the gateway", fu
   });
 
   it('locks the email after five failed logins, even for the right password', async () => {
+    const email = await registered();
     const statuses = [];
     for (let i = 0; i < 5; i += 1)
       statuses.push((await post('/v1/auth/login', { email, password: 'not the password' })).status);

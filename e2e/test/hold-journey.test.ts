@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { call } from '@micropay/platform/testing';
-import { useE2eStack } from './support';
+import { newCustomer, payByCard, useE2eStack, type Customer } from './support';
 
 interface Balances {
   balance: number;
@@ -13,57 +13,32 @@ interface Balances {
 describe('e2e: `npm start`, then a hold is placed, partly posted and its remainder released', function () {
   this.timeout(240_000);
   const stack = useE2eStack();
-  const password = 'correct horse battery';
-  let payer: { token: string; wallet: string };
-  let payee: { token: string; wallet: string };
-  let holdId: string;
-  const paymentTransfers: string[] = [];
 
-  /** Registers and logs in through the gateway, and opens a usd wallet. */
-  async function customer(name: string) {
-    const email = `hold.${name}.${Date.now()}@example.com`;
-    expect((await call(stack().gateway, 'POST', '/v1/auth/register', { body: { email, password } })).status).to.equal(
-      201,
-    );
-    const token = (await call(stack().gateway, 'POST', '/v1/auth/login', { body: { email, password } })).body
-      .access_token as string;
-    const wallet = await call(stack().gateway, 'POST', '/v1/accounts', { token, body: { currency: 'usd' } });
-    expect(wallet.status).to.equal(201);
-    return { token, wallet: wallet.body.id as string };
-  }
-
-  const balancesOf = async (who: { token: string; wallet: string }): Promise<Balances> => {
+  const balancesOf = async (who: Customer): Promise<Balances> => {
     const res = await call(stack().gateway, 'GET', `/v1/accounts/${who.wallet}`, { token: who.token });
     expect(res.status).to.equal(200);
     return res.body;
   };
-  const history = (who: { token: string; wallet: string }, query: string) =>
+  const history = (who: Customer, query: string) =>
     call(stack().gateway, 'GET', `/v1/accounts/${who.wallet}/transfers?${query}`, { token: who.token });
   const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((t) => t.id);
 
-  it('funds the payer with three card payments through payment-service', async () => {
-    payer = await customer('payer');
-    payee = await customer('payee');
+  /** A payer funded with three card payments (6000 in all) and a payee: each test makes its own. */
+  async function fundedPair() {
+    const payer = await newCustomer(stack(), 'hold.payer');
+    const payee = await newCustomer(stack(), 'hold.payee');
+    const paymentTransfers: string[] = [];
     for (const amount of [1000, 2000, 3000]) {
-      const res = await call(stack().gateway, 'POST', '/v1/payments', {
-        token: payer.token,
-        body: {
-          method: 'card',
-          amount,
-          currency: 'usd',
-          account: payer.wallet,
-          card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
-        },
-        headers: { 'idempotency-key': randomUUID() },
-      });
+      const res = await payByCard(stack(), payer, amount);
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       expect(res.body).to.include({ status: 'succeeded' });
       paymentTransfers.push(res.body.ledger_transfer);
     }
-    expect(await balancesOf(payer)).to.include({ balance: 6000, pending_debits: 0, available: 6000 });
-  });
+    return { payer, payee, paymentTransfers };
+  }
 
-  it('places a hold: the payer can spend less at once, and no posted balance moves', async () => {
+  /** A 5000 hold from the payer to the payee. */
+  async function placeHold(payer: Customer, payee: Customer): Promise<string> {
     const res = await call(stack().gateway, 'POST', '/v1/transfers', {
       token: payer.token,
       body: {
@@ -80,7 +55,20 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body).to.include({ status: 'pending', amount: 5000, posted_amount: null });
     expect(res.body.expires_at).to.be.a('string');
-    holdId = res.body.id;
+    return res.body.id;
+  }
+
+  const post = (payer: Customer, holdId: string, amount: number) =>
+    call(stack().gateway, 'POST', `/v1/transfers/${holdId}/post`, { token: payer.token, body: { amount } });
+
+  it('funds the payer with three card payments through payment-service', async () => {
+    const { payer } = await fundedPair();
+    expect(await balancesOf(payer)).to.include({ balance: 6000, pending_debits: 0, available: 6000 });
+  });
+
+  it('places a hold: the payer can spend less at once, and no posted balance moves', async () => {
+    const { payer, payee } = await fundedPair();
+    await placeHold(payer, payee);
     expect(await balancesOf(payer)).to.include({ balance: 6000, pending_debits: 5000, available: 1000 });
     expect(await balancesOf(payee)).to.include({ balance: 0, pending_credits: 5000, available: 0 });
 
@@ -96,19 +84,15 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
   });
 
   it('posts part of the hold and releases the remainder, once', async () => {
-    const posted = await call(stack().gateway, 'POST', `/v1/transfers/${holdId}/post`, {
-      token: payer.token,
-      body: { amount: 3200 },
-    });
+    const { payer, payee } = await fundedPair();
+    const holdId = await placeHold(payer, payee);
+    const posted = await post(payer, holdId, 3200);
     expect(posted.status, JSON.stringify(posted.body)).to.equal(200);
     expect(posted.body).to.include({ status: 'posted', amount: 5000, posted_amount: 3200 });
     expect(await balancesOf(payer)).to.include({ balance: 2800, pending_debits: 0, available: 2800 });
     expect(await balancesOf(payee)).to.include({ balance: 3200, pending_credits: 0, available: 3200 });
 
-    const again = await call(stack().gateway, 'POST', `/v1/transfers/${holdId}/post`, {
-      token: payer.token,
-      body: { amount: 100 },
-    });
+    const again = await post(payer, holdId, 100);
     expect(again.status).to.equal(409);
     expect(again.body.error.code).to.equal('transfer_not_pending');
     expect(
@@ -119,6 +103,9 @@ describe('e2e: `npm start`, then a hold is placed, partly posted and its remaind
   });
 
   it("pages through the payer's history newest first with starting_after and back with ending_before", async () => {
+    const { payer, payee, paymentTransfers } = await fundedPair();
+    const holdId = await placeHold(payer, payee);
+    expect((await post(payer, holdId, 3200)).status).to.equal(200);
     const newestFirst = [holdId, ...[...paymentTransfers].reverse()];
 
     const first = await history(payer, 'limit=2');

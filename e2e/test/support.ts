@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import getPort from 'get-port';
 import { clientCredentialsTokenSource } from '@micropay/platform';
-import { createScratchDatabase, testEnv, type ScratchDatabase } from '@micropay/platform/testing';
+import { call, createScratchDatabase, testEnv, type ScratchDatabase } from '@micropay/platform/testing';
 import { PROCESSES, portVariable } from '../../local/src/local-config';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -148,4 +149,35 @@ export function useE2eStack(): () => E2eStack {
     if (!stack) throw new Error('the e2e stack did not start');
     return stack;
   };
+}
+
+export const PASSWORD = 'correct horse battery';
+export const TEST_CARD = { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' };
+
+export interface Customer {
+  email: string;
+  token: string;
+  wallet: string;
+}
+
+/** A new user, registered and logged in through the gateway, with a wallet of its own: each test makes its own. */
+export async function newCustomer(stack: E2eStack, label: string, currency = 'usd'): Promise<Customer> {
+  const email = `${label}.${randomUUID()}@example.com`;
+  const registered = await call(stack.gateway, 'POST', '/v1/auth/register', { body: { email, password: PASSWORD } });
+  if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
+  const login = await call(stack.gateway, 'POST', '/v1/auth/login', { body: { email, password: PASSWORD } });
+  if (login.status !== 200) throw new Error(`login answered ${login.status}`);
+  const token = login.body.access_token as string;
+  const wallet = await call(stack.gateway, 'POST', '/v1/accounts', { token, body: { currency } });
+  if (wallet.status !== 201) throw new Error(`opening a wallet answered ${wallet.status}`);
+  return { email, token, wallet: wallet.body.id as string };
+}
+
+/** A card payment into the customer's wallet through the gateway. */
+export function payByCard(stack: E2eStack, who: Customer, amount: number, idempotencyKey: string = randomUUID()) {
+  return call(stack.gateway, 'POST', '/v1/payments', {
+    token: who.token,
+    body: { method: 'card', amount, currency: 'usd', account: who.wallet, card: TEST_CARD },
+    headers: { 'idempotency-key': idempotencyKey },
+  });
 }
