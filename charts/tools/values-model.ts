@@ -426,7 +426,7 @@ export function serviceValues(spec: ServiceSpec): Group {
       required: ['name'],
       properties: { name: { type: 'string', pattern: ENV_NAME } },
     }),
-    aws: group('AWS adapters (DESIGN.md section 2); empty values leave an adapter off.', {
+    aws: group('AWS adapters (docs/contract.md §2); empty values leave an adapter off.', {
       region: str('AWS_REGION of the SDK clients.'),
       snsTopicArn: str('EVENTS_SNS_TOPIC_ARN: where the outbox relay publishes events.', '', {
         pattern: '^(arn:aws[a-zA-Z-]*:sns:.+)?$',

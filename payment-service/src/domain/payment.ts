@@ -3,7 +3,7 @@ export type PaymentMethod = 'card' | 'pix' | 'boleto';
 export type PaymentStatus = 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'failed' | 'canceled';
 
 /**
- * The payment state machine (DESIGN.md §5). A status only moves along these edges, and the
+ * The payment state machine (docs/contract.md §5). A status only moves along these edges, and the
  * database update is conditional on the current status, so a late or repeated event can never
  * move a payment backwards.
  */

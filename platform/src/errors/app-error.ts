@@ -19,7 +19,7 @@ export interface AppErrorOptions {
   details?: Record<string, unknown>;
 }
 
-/** The one error MicroPay code throws on purpose; the error middleware turns it into DESIGN.md's body. */
+/** The one error MicroPay code throws on purpose; the error middleware turns it into the body of docs/contract.md §3. */
 export class AppError extends Error {
   readonly type: ErrorType;
   readonly param?: string;

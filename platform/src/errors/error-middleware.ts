@@ -41,7 +41,7 @@ export function errorBody(error: AppError, requestId: string | undefined) {
   };
 }
 
-/** The one error middleware: DESIGN.md's error body, the real status, no internals on 5xx. */
+/** The one error middleware: the error body of docs/contract.md §3, the real status, no internals on 5xx. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) {

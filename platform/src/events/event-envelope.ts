@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { newId } from '../ids';
 
-/** DESIGN.md §6: every event crossing a service boundary has this shape. */
+/** docs/contract.md §6: every event crossing a service boundary has this shape. */
 export const EventEnvelopeSchema = z.strictObject({
   id: z.string().regex(/^evt_[A-Za-z0-9]+$/),
   type: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/),

@@ -57,7 +57,7 @@ export class PeerFailure extends Error {
 }
 
 /**
- * The one way a service calls a peer (DESIGN.md §7): timeout per attempt, an opossum circuit
+ * The one way a service calls a peer (docs/contract.md §7): timeout per attempt, an opossum circuit
  * breaker per target, jittered retries only when the call is idempotent, request-id
  * propagation, client-credentials auth. 4xx answers are returned to the caller and never trip
  * the breaker; when the peer stays unavailable the call fails with 503 `upstream_unavailable`.

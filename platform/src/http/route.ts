@@ -50,7 +50,7 @@ export interface RouteSpec<B = unknown, P = unknown, Q = unknown> {
   };
   /** `form` for application/x-www-form-urlencoded bodies (the OAuth 2.0 token endpoint). */
   bodyType?: 'json' | 'form';
-  /** `required` on every POST that moves money (DESIGN.md §3). */
+  /** `required` on every POST that moves money (docs/contract.md §3). */
   idempotency?: 'required' | 'optional';
   responses: Record<number, ResponseSpec>;
   /** Route-specific error codes; common ones (validation, auth, idempotency, 5xx) are added. */

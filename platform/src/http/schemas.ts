@@ -25,7 +25,7 @@ export const metadataSchema = z
   .refine((value) => Object.keys(value).length <= 20, { error: 'must have at most 20 keys' })
   .meta({ description: 'Up to 20 key/value pairs of your own.', example: { order_id: '6735' } });
 
-/** Query parameters of every list endpoint (DESIGN.md §3). */
+/** Query parameters of every list endpoint (docs/contract.md §3). */
 export function listQuerySchema(idPattern: RegExp) {
   const cursor = z.string().regex(idPattern, { error: 'must be an object id from a previous page' });
   return z

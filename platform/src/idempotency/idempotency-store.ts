@@ -14,7 +14,7 @@ export interface StoredResponse {
 export type IdempotencyStart = { outcome: 'proceed' } | { outcome: 'replay'; response: StoredResponse };
 
 export interface IdempotencyStoreOptions {
-  /** How long a key is remembered. DESIGN.md §3: at least 24 h. */
+  /** How long a key is remembered. docs/contract.md §3: at least 24 h. */
   ttlSeconds?: number;
   /**
    * How long a request may hold a key before a retry may take it over (the first holder

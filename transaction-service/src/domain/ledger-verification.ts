@@ -55,7 +55,7 @@ export interface LedgerVerification {
 }
 
 /**
- * The ledger's invariants (DESIGN.md §5): per currency all balances sum to 0 and holds given
+ * The ledger's invariants (docs/contract.md §5): per currency all balances sum to 0 and holds given
  * equal holds received; each balance equals its posted transfers, each pending total its
  * pending transfers; no wallet below zero. Every broken one is reported, not just the first.
  */
