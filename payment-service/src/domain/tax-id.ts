@@ -24,10 +24,13 @@ export function parseTaxId(input: string): TaxId | undefined {
   return undefined;
 }
 
-/** For pages and logs: '***.456.789-**' and '11.222.***/****-81' show enough to recognise, not to reuse. */
+// For pages and logs: a CPF keeps its middle six digits, a CNPJ its first five and last two:
+// enough for the payer to recognise, not enough to reuse.
 export function maskTaxId(taxId: TaxId): string {
   const d = taxId.digits;
-  return taxId.type === 'cpf' ? `***.${d.slice(3, 6)}.${d.slice(6, 9)}-**` : `${d.slice(0, 2)}.${d.slice(2, 5)}.***/****-${d.slice(12)}`;
+  return taxId.type === 'cpf'
+    ? `***.${d.slice(3, 6)}.${d.slice(6, 9)}-**`
+    : `${d.slice(0, 2)}.${d.slice(2, 5)}.***/****-${d.slice(12)}`;
 }
 
 /** The last two digits are mod 11 of the ones before, weighted by the tail of `weights`. */

@@ -22,6 +22,7 @@ const FLAGS = [
 export async function launchBrowser(): Promise<Browser | undefined> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!fs.existsSync(executablePath)) {
+    // eslint-disable-next-line no-console -- the reason a browser test skips belongs in the test output
     console.warn(`No Chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH): skipping`);
     return undefined;
   }

@@ -118,7 +118,9 @@ function barcodeOfLine(line: string): string {
   fields.forEach((field, i) => {
     const expected = mod10(field.slice(0, -1));
     if (field.slice(-1) !== expected) {
-      throw new Error(`the check digit of field ${i + 1} of the linha digitável is ${field.slice(-1)}, expected ${expected}`);
+      throw new Error(
+        `the check digit of field ${i + 1} of the linha digitável is ${field.slice(-1)}, expected ${expected}`,
+      );
     }
   });
   const [f1, f2, f3] = fields as [string, string, string];

@@ -77,7 +77,8 @@ export function parseBrCode(data: string): ParsedBrCode {
   const entries = parseTlv(text, 'BR Code');
   const fields = Object.fromEntries(entries);
   const ids = entries.map(([id]) => id);
-  if (ids[0] !== '00' || fields['00'] !== '01') throw new Error('BR Code must start with payload format indicator 000201');
+  if (ids[0] !== '00' || fields['00'] !== '01')
+    throw new Error('BR Code must start with payload format indicator 000201');
   if (ids[ids.length - 1] !== '63' || !text.endsWith(`6304${fields['63']}`) || !/^[0-9A-F]{4}$/.test(fields['63']!)) {
     throw new Error('BR Code must end with a CRC field 63 of 4 uppercase hex digits');
   }

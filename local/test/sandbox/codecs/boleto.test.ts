@@ -3,7 +3,14 @@ import fc from 'fast-check';
 // An independent reader of boleto numbers (CommonJS, no types).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const boletoUtils = require('@mrmgomes/boleto-utils') as {
-  validarBoleto(code: string): { sucesso: boolean; mensagem: string; codigoBarras: string; linhaDigitavel: string; valor: number; vencimentoComNovoFator2025?: Date };
+  validarBoleto(code: string): {
+    sucesso: boolean;
+    mensagem: string;
+    codigoBarras: string;
+    linhaDigitavel: string;
+    valor: number;
+    vencimentoComNovoFator2025?: Date;
+  };
 };
 import {
   buildBoleto,
@@ -18,7 +25,13 @@ const ITAU_BARCODE = '34196790600001000002220000005566385101214000';
 const ITAU_LINE = '34192220090000556638551012140003679060000100000';
 
 function input(overrides: Partial<BoletoInput> = {}): BoletoInput {
-  return { bankCode: '001', amountCents: 1050, dueDate: '2026-12-07', freeField: '0000001234567890123456789', ...overrides };
+  return {
+    bankCode: '001',
+    amountCents: 1050,
+    dueDate: '2026-12-07',
+    freeField: '0000001234567890123456789',
+    ...overrides,
+  };
 }
 
 const boletos = fc.record({
@@ -77,7 +90,9 @@ describe('boleto', () => {
 
   it('builds the barcode and linha digitável field by field', () => {
     const boleto = buildBoleto(input());
-    expect(boleto.barcode).to.have.length(44).and.match(/^0019.165300000010500000001234567890123456789$/);
+    expect(boleto.barcode)
+      .to.have.length(44)
+      .and.match(/^0019.165300000010500000001234567890123456789$/);
     expect(boleto.number).to.have.length(47);
     expect(boleto.formattedNumber).to.match(/^00190\.0000\d \d{5}\.\d{6} \d{5}\.\d{6} \d 16530000001050$/);
     expect(boleto.formattedNumber.replace(/\D/g, '')).to.equal(boleto.number);
@@ -89,11 +104,17 @@ describe('boleto', () => {
     const boleto = buildBoleto(input({ amountCents: 123_456_78 }));
     for (const code of [boleto.barcode, boleto.number, boleto.formattedNumber]) {
       const result = boletoUtils.validarBoleto(code);
-      expect(result, result.mensagem).to.include({ sucesso: true, codigoBarras: boleto.barcode, linhaDigitavel: boleto.number });
+      expect(result, result.mensagem).to.include({
+        sucesso: true,
+        codigoBarras: boleto.barcode,
+        linhaDigitavel: boleto.number,
+      });
       expect(result.valor).to.equal(123_456.78);
     }
     // It reads factors after the 2025 restart into this field (as a local time late on the day).
-    expect(boletoUtils.validarBoleto(boleto.number).vencimentoComNovoFator2025?.toISOString().slice(0, 10)).to.equal('2026-12-07');
+    expect(boletoUtils.validarBoleto(boleto.number).vencimentoComNovoFator2025?.toISOString().slice(0, 10)).to.equal(
+      '2026-12-07',
+    );
   });
 
   it('refuses amounts above R$ 99.999.999,99 and other input it cannot encode', () => {

@@ -27,7 +27,9 @@ describe('QR code images', () => {
 
   it('decodes a different code to a different text (the decoder is not fooled)', async () => {
     const other = buildBrCode({ pixKey: 'k', merchantName: 'A', merchantCity: 'B', amountCents: 1, txid: 'T' });
-    expect(decodeQrPng(await qrPng(other))).to.equal(other).and.not.equal(data);
+    expect(decodeQrPng(await qrPng(other)))
+      .to.equal(other)
+      .and.not.equal(data);
   });
 
   it('gives the same PNG as a data URL, and an SVG document', async () => {
