@@ -96,20 +96,20 @@ export function parseBoleto(input: string, today: Date = new Date()): ParsedBole
   };
 }
 
+/** A 47-digit linha digitável (formatted or not) as printed: 'AAAAA.AAAAA BBBBB.BBBBBB CCCCC.CCCCCC D EEEEEEEEEEEEEE'. */
+export function formatBoletoNumber(number: string): string {
+  const d = number.replace(/[\s.-]/g, '');
+  if (!/^\d{47}$/.test(d)) throw new Error('a linha digitável has 47 digits');
+  return `${d.slice(0, 5)}.${d.slice(5, 10)} ${d.slice(10, 15)}.${d.slice(15, 21)} ${d.slice(21, 26)}.${d.slice(26, 32)} ${d[32]} ${d.slice(33)}`;
+}
+
 function fromBarcode(barcode: string): Boleto {
   const free = barcode.slice(19);
   const field1 = withMod10(barcode.slice(0, 4) + free.slice(0, 5));
   const field2 = withMod10(free.slice(5, 15));
   const field3 = withMod10(free.slice(15, 25));
   const number = field1 + field2 + field3 + barcode[4] + barcode.slice(5, 19);
-  const formattedNumber = [
-    `${field1.slice(0, 5)}.${field1.slice(5)}`,
-    `${field2.slice(0, 5)}.${field2.slice(5)}`,
-    `${field3.slice(0, 5)}.${field3.slice(5)}`,
-    barcode[4],
-    barcode.slice(5, 19),
-  ].join(' ');
-  return { barcode, number, formattedNumber };
+  return { barcode, number, formattedNumber: formatBoletoNumber(number) };
 }
 
 /** The barcode a linha digitável stands for, after checking its three field check digits. */

@@ -1,14 +1,7 @@
 import { expect } from 'chai';
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
 import { buildBrCode } from '../../../src/sandbox/codecs/br-code';
 import { qrPng, qrPngDataUrl, qrSvg } from '../../../src/sandbox/codecs/qr-png';
-
-/** The text jsQR (an independent decoder) reads from a PNG, or undefined. */
-export function decodeQrPng(png: Buffer): string | undefined {
-  const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
-}
+import { decodeQrPng } from '../support/decoders';
 
 describe('QR code images', () => {
   const data = buildBrCode({
