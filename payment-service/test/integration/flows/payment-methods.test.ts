@@ -32,7 +32,6 @@ describe('payment-service: Pix, boleto, manual capture, provider webhooks', () =
     body: Record<string, unknown>,
     key: string | null = `k-${Date.now()}-${(keys += 1)}`,
   ) => call(app.url, 'POST', path, { token, body, headers: key ? { 'idempotency-key': key } : {} });
-  const row = (id: string) => app.db.knex('payments').where({ id }).first();
   const get = async (token: string, id: string) => (await call(app.url, 'GET', `/v1/payments/${id}`, { token })).body;
 
   /** Waits until the sandbox's webhooks for the payment have arrived, then applies them. */
