@@ -271,8 +271,16 @@ const CHART_SETTINGS: Record<string, ChartSettings> = {
       ),
       PEER_TIMEOUT_MS: int('Timeout of one call to a peer.', 3000, 100),
       SANDBOX_URL: str('The payment provider\u2019s API (the sandbox PSP, for staging).', 'http://sandbox:8085'),
-      CARD_AUTHORIZATION_TTL_SECONDS: int('How long a manual-capture authorisation waits before it is released.', 604800, 1),
-      SETTLEMENT_INTERVAL_MS: int('How often due ledger or provider work is looked for (each payment backs off on its own).', 1000, 50),
+      CARD_AUTHORIZATION_TTL_SECONDS: int(
+        'How long a manual-capture authorisation waits before it is released.',
+        604800,
+        1,
+      ),
+      SETTLEMENT_INTERVAL_MS: int(
+        'How often due ledger or provider work is looked for (each payment backs off on its own).',
+        1000,
+        50,
+      ),
       EXPIRY_INTERVAL_MS: int('How often waiting Pix, boletos and authorisations are checked for expiry.', 2000, 50),
       RECONCILIATION_INTERVAL_MS: int('How often payments and refunds are compared with the ledger.', 60000, 100),
     },
