@@ -136,7 +136,9 @@ export class PaymentSteps {
         case 'hold': {
           // The hold outlives the authorisation by a day, so that it is our expiry (which also
           // tells the provider) that releases it, never the ledger's own sweeper first.
-          const { transferId } = await ledger.hold(payment, this.deps.authorizationTtlSeconds + 86_400);
+          // (The ledger takes holds of at most 30 days.)
+          const timeout = Math.min(this.deps.authorizationTtlSeconds + 86_400, 30 * 86_400);
+          const { transferId } = await ledger.hold(payment, timeout);
           return (
             (await this.move(
               payment,
