@@ -1,7 +1,7 @@
 import {
   clientCredentialsTokenSource,
   createTokenVerifier,
-  HttpPushPublisher,
+  eventPublisher,
   IdempotencyStore,
   OutboxRelay,
   PeerClient,
@@ -40,7 +40,12 @@ export function createDependencies(
 
   const ledgerPeer = peer('transaction-service');
   const subscribers = config.eventSubscribers.map(peer);
-  const relay = new OutboxRelay({ knex: db.knex, publisher: new HttpPushPublisher(subscribers), logger, metrics });
+  const relay = new OutboxRelay({
+    knex: db.knex,
+    publisher: eventPublisher(config.events, subscribers),
+    logger,
+    metrics,
+  });
   const payments = new PaymentService({
     store: new PaymentRepository(db.knex),
     provider: overrides.provider ?? new SandboxProvider(),

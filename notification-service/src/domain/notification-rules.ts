@@ -11,6 +11,17 @@ const PaymentEventData = z.object({
   failure_message: z.string().nullable().optional(),
 });
 
+/**
+ * Whose resource an event is about: the user whose webhook endpoints receive it. Payment and
+ * refund data name the `customer`; ledger accounts name their `owner`.
+ */
+export function resourceOwner(event: EventEnvelope): string | undefined {
+  const { customer, owner } = event.data as { customer?: unknown; owner?: unknown };
+  if (typeof customer === 'string') return customer;
+  if (typeof owner === 'string') return owner;
+  return undefined;
+}
+
 export interface NotificationDraft {
   userId: string;
   title: string;
