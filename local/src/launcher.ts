@@ -55,6 +55,8 @@ function environments(config: LocalConfig, secrets: LocalSecrets) {
       ),
     },
     'payment-service': { CARD_FINGERPRINT_SECRET: secrets.cardFingerprintSecret },
+    // A developer receives webhooks on their own machine (localhost); the charts leave this off.
+    'notification-service': { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' },
   };
   const env = Object.fromEntries(
     PROCESSES.map((name) => {

@@ -1,5 +1,6 @@
 import { createServiceApp } from '@micropay/platform';
 import type { Dependencies } from './dependencies';
+import { paymentEventSchemas } from './http/event-schemas';
 import { paymentRoutes } from './http/payment-routes';
 
 /** The payment-service HTTP application (no listen: main.ts and the tests mount it). */
@@ -14,6 +15,7 @@ export function createApp(deps: Dependencies) {
       title: 'MicroPay payment-service',
       version: '1.0.0',
       description: 'Payments into MicroPay wallets, with idempotency keys and a built-in sandbox provider.',
+      events: paymentEventSchemas,
     },
     routes: paymentRoutes(deps.payments),
     verifier: deps.verifier,
