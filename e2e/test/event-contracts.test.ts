@@ -3,9 +3,13 @@ import { z } from 'zod';
 import { SERVICES } from '@micropay/platform';
 import { consumedEventSchemas } from '../../notification-service/src/domain/event-schemas';
 import { paymentEventSchemas } from '../../payment-service/src/http/event-schemas';
+import { ledgerEventSchemas } from '../../transaction-service/src/http/event-schemas';
 
 /** What each producer documents (its OpenAPI `webhooks` section is built from these). */
-const published: Record<string, Record<string, z.ZodType>> = { 'payment-service': paymentEventSchemas };
+const published: Record<string, Record<string, z.ZodType>> = {
+  'payment-service': paymentEventSchemas,
+  'transaction-service': ledgerEventSchemas,
+};
 const consumed: Record<string, Record<string, z.ZodType>> = { 'notification-service': consumedEventSchemas };
 
 type JsonSchema = {

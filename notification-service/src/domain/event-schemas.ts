@@ -21,6 +21,15 @@ export const RefundEventData = z.object({
   currency: z.string(),
 });
 
+/** A wallet after a movement: only its owner matters here (whose webhooks receive it). */
+export const AccountEventData = z.object({
+  id: z.string(),
+  owner: z.string(),
+  currency: z.string(),
+  balance: z.number().int(),
+  available: z.number().int(),
+});
+
 /** Every event type the manifest says this service consumes, and how it parses the data. */
 export const consumedEventSchemas: Record<string, z.ZodType> = {
   'payment.requires_action': PaymentEventData,
@@ -30,4 +39,5 @@ export const consumedEventSchemas: Record<string, z.ZodType> = {
   'payment.canceled': PaymentEventData,
   'refund.succeeded': RefundEventData,
   'refund.failed': RefundEventData,
+  'account.balance_changed': AccountEventData,
 };
