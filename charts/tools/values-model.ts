@@ -289,13 +289,27 @@ const CHART_SETTINGS: Record<string, ChartSettings> = {
         eventSubscribersOf('payment-service').join(','),
       ),
       PEER_TIMEOUT_MS: int('Timeout of one call to a peer.', 3000, 100),
-      SETTLEMENT_INTERVAL_MS: int('How often payments waiting for the ledger are retried.', 5000, 100),
+      SANDBOX_URL: str('The payment provider\u2019s API (the sandbox PSP, for staging).', 'http://sandbox:8085'),
+      CARD_AUTHORIZATION_TTL_SECONDS: int(
+        'How long a manual-capture authorisation waits before it is released.',
+        604800,
+        1,
+      ),
+      SETTLEMENT_INTERVAL_MS: int(
+        'How often due ledger or provider work is looked for (each payment backs off on its own).',
+        1000,
+        50,
+      ),
+      EXPIRY_INTERVAL_MS: int('How often waiting Pix, boletos and authorisations are checked for expiry.', 2000, 50),
+      RECONCILIATION_INTERVAL_MS: int('How often payments and refunds are compared with the ledger.', 60000, 100),
     },
     secretEnv: {
       DATABASE_URL: { ...database, name: 'payment-service-database' },
       OAUTH_CLIENT_ID: { name: 'payment-service-client', key: 'client_id' },
       OAUTH_CLIENT_SECRET: { name: 'payment-service-client', key: 'client_secret' },
       CARD_FINGERPRINT_SECRET: { name: 'payment-service-card-fingerprint', key: 'secret' },
+      SANDBOX_API_KEY: { name: 'payment-service-provider', key: 'api_key' },
+      SANDBOX_WEBHOOK_SECRET: { name: 'payment-service-provider', key: 'webhook_secret' },
     },
   },
   'notification-service': {
