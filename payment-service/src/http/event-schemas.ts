@@ -43,6 +43,7 @@ export const RefundEventData = z
 /** Every event type payment-service publishes (the manifest's `publishes`) and the schema of its data. */
 export const paymentEventSchemas: Record<string, z.ZodType> = {
   'payment.requires_action': PaymentEventData,
+  'payment.processing': PaymentEventData,
   'payment.requires_capture': PaymentEventData,
   'payment.succeeded': PaymentEventData,
   'payment.failed': PaymentEventData,
