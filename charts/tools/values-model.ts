@@ -254,8 +254,27 @@ const CHART_SETTINGS: Record<string, ChartSettings> = {
     },
   },
   'transaction-service': {
-    config: { ...common, ...verifier, LEDGER_EXPIRY_SWEEP_MS: int('How often expired holds are voided.', 1000, 10) },
-    secretEnv: { DATABASE_URL: { ...database, name: 'transaction-service-database' } },
+    config: {
+      ...common,
+      ...verifier,
+      OAUTH_TOKEN_URL: str(
+        'Token endpoint for this service\u2019s client-credentials token (it pushes account.balance_changed).',
+        'http://auth-service:8081/oauth2/token',
+      ),
+      ...peerUrls('transaction-service'),
+      EVENT_SUBSCRIBERS: str(
+        'Comma-separated services that get events by HTTP push (without SNS).',
+        eventSubscribersOf('transaction-service').join(','),
+      ),
+      PEER_TIMEOUT_MS: int('Timeout of one call to a peer.', 3000, 100),
+      LEDGER_EXPIRY_SWEEP_MS: int('How often expired holds are voided.', 1000, 10),
+    },
+    secretEnv: {
+      DATABASE_URL: { ...database, name: 'transaction-service-database' },
+      // Only for HTTP push; with aws.snsTopicArn set the relay publishes to SNS and needs no token.
+      OAUTH_CLIENT_ID: { name: 'transaction-service-client', key: 'client_id', optional: true },
+      OAUTH_CLIENT_SECRET: { name: 'transaction-service-client', key: 'client_secret', optional: true },
+    },
   },
   'payment-service': {
     config: {

@@ -41,6 +41,8 @@ export async function startE2eStack(): Promise<E2eStack> {
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
     MICROPAY_DATA_DIR: dataDir,
     LOG_FORMAT: 'json',
+    // Webhook retries in seconds, so a journey sees its retries (npm start passes it to notification-service).
+    WEBHOOK_RETRY_SCHEDULE: '1,1,1',
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
   };
   const output: string[] = [];

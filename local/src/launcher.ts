@@ -69,6 +69,8 @@ function environments(config: LocalConfig, secrets: LocalSecrets) {
       SANDBOX_STATE_FILE: path.join(config.dataDir, 'sandbox', 'state.json'),
     },
     gateway: { SANDBOX_URL: url('sandbox') },
+    // A developer receives webhooks on their own machine (localhost); the charts leave this off.
+    'notification-service': { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' },
   };
   const env = Object.fromEntries(
     PROCESSES.map((name) => {

@@ -2,6 +2,7 @@ import { createServiceApp } from '@micropay/platform';
 import type { Dependencies } from './dependencies';
 import { eventRoutes } from './http/event-routes';
 import { notificationRoutes } from './http/notification-routes';
+import { webhookEndpointRoutes } from './http/webhook-endpoint-routes';
 
 /** The notification-service HTTP application (no listen: main.ts and the tests mount it). */
 export function createApp(deps: Dependencies) {
@@ -14,9 +15,14 @@ export function createApp(deps: Dependencies) {
     openapi: {
       title: 'MicroPay notification-service',
       version: '1.0.0',
-      description: 'Notifications for people, created from the events the other services publish.',
+      description:
+        'Notifications for people (in-app) and merchant webhooks (Standard Webhooks v1), created from the events the other services publish.',
     },
-    routes: [...notificationRoutes(deps.notifications), ...eventRoutes(deps.consumer, deps.eventMetrics)],
+    routes: [
+      ...notificationRoutes(deps.notifications),
+      ...webhookEndpointRoutes(deps.webhookEndpoints, deps.dispatcher),
+      ...eventRoutes(deps.consumer, deps.eventMetrics),
+    ],
     verifier: deps.verifier,
   });
 }

@@ -4,11 +4,18 @@ import { configSchema } from './config';
 import { migrations } from './data/migrations';
 import { createDependencies } from './dependencies';
 
-/** Composition root: config → dependencies → listen → signals. */
+/** Composition root: config → dependencies → background work → listen → signals. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit(configSchema);
   const infra = await openInfrastructure(config, migrations);
   const deps = createDependencies({ config, ...infra });
+
+  deps.webhookJob.start();
+  deps.sqsConsumer?.start();
+  // SIGTERM: the queue consumer stops first (its long poll ends, the batch in hand finishes), then deliveries.
+  infra.lifecycle.onShutdown('webhook deliveries', () => deps.webhookJob.stop());
+  infra.lifecycle.onShutdown('SQS consumer', async () => deps.sqsConsumer?.stop());
+
   await serve(createApp(deps), config, infra);
 }
 

@@ -8,7 +8,7 @@ import type { DeliveryObserver } from './domain/ports';
 export function deliveryMetrics(metrics: Metrics): DeliveryObserver {
   const deliveries = metrics.counter(
     'notification_deliveries_total',
-    'Notifications by channel and outcome: delivered (stored for the person), duplicate (redelivered event, not stored again), failed (not stored; the event is retried by its producer).',
+    'Notifications by channel (in_app, email, push, webhook) and outcome: delivered (stored, sent, or accepted by the receiver), duplicate (redelivered event, not stored again), retrying (a webhook attempt failed, another is scheduled), failed (given up; for in_app, not stored and retried by the producer).',
     ['channel', 'outcome'],
   );
   const failures = metrics.counter(

@@ -1,5 +1,6 @@
 import { createServiceApp } from '@micropay/platform';
 import type { Dependencies } from './dependencies';
+import { paymentEventSchemas } from './http/event-schemas';
 import { paymentRoutes } from './http/payment-routes';
 import { providerWebhookRoutes } from './http/provider-webhook-routes';
 import { reconciliationRoutes } from './http/reconciliation-routes';
@@ -18,6 +19,7 @@ export function createApp(deps: Dependencies) {
       version: '1.0.0',
       description:
         'Payments into MicroPay wallets by card (automatic or manual capture), Pix and boleto, refunds, and signed provider webhooks.',
+      events: paymentEventSchemas,
     },
     routes: [
       ...paymentRoutes(deps.payments),

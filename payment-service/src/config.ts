@@ -5,6 +5,8 @@ import {
   clientCredentialsEnv,
   env,
   eventSubscribersOf,
+  eventTransportConfig,
+  eventTransportEnv,
   peerUrls,
   peerUrlsEnv,
   serviceEnv,
@@ -18,6 +20,7 @@ export const configSchema = z
     ...verifierEnv,
     ...clientCredentialsEnv,
     ...peerUrlsEnv('payment-service'),
+    ...eventTransportEnv,
     /** Services that receive this service's events over HTTP (the local stand-in for SNS). */
     EVENT_SUBSCRIBERS: env.list().default(eventSubscribersOf('payment-service')),
     /** HMAC key for card fingerprints: the same card gets the same fingerprint, the number is never stored. */
@@ -41,6 +44,7 @@ export const configSchema = z
     clientCredentials: clientCredentialsConfig(e),
     peers: peerUrls(e, 'payment-service'),
     eventSubscribers: e.EVENT_SUBSCRIBERS,
+    events: eventTransportConfig(e),
     cardFingerprintSecret: e.CARD_FINGERPRINT_SECRET,
     sandbox: { url: e.SANDBOX_URL, apiKey: e.SANDBOX_API_KEY, webhookSecret: e.SANDBOX_WEBHOOK_SECRET },
     authorizationTtlSeconds: e.CARD_AUTHORIZATION_TTL_SECONDS,

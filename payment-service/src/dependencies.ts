@@ -1,7 +1,7 @@
 import {
   clientCredentialsTokenSource,
   createTokenVerifier,
-  HttpPushPublisher,
+  eventPublisher,
   IdempotencyStore,
   OutboxRelay,
   PeerClient,
@@ -65,7 +65,12 @@ export function createDependencies(
     timeoutMs: config.peerTimeoutMs,
   });
   const subscribers = config.eventSubscribers.map(peer);
-  const relay = new OutboxRelay({ knex: db.knex, publisher: new HttpPushPublisher(subscribers), logger, metrics });
+  const relay = new OutboxRelay({
+    knex: db.knex,
+    publisher: eventPublisher(config.events, subscribers),
+    logger,
+    metrics,
+  });
   const provider = overrides.provider ?? new SandboxProvider(providerPeer, config.sandbox.webhookSecret);
   const ledger = new LedgerClient(ledgerPeer);
   const store = new PaymentRepository(db.knex);

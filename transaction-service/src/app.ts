@@ -1,6 +1,7 @@
 import { createServiceApp } from '@micropay/platform';
 import type { Dependencies } from './dependencies';
 import { accountRoutes } from './http/account-routes';
+import { ledgerEventSchemas } from './http/event-schemas';
 import { ledgerRoutes } from './http/ledger-routes';
 import { transferRoutes } from './http/transfer-routes';
 
@@ -17,6 +18,7 @@ export function createApp(deps: Dependencies) {
       version: '1.0.0',
       description:
         'A double-entry ledger: wallets and system accounts, transfers that move integer minor units atomically.',
+      events: ledgerEventSchemas,
     },
     routes: [
       ...accountRoutes(deps.ledger),

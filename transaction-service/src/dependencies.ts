@@ -1,6 +1,11 @@
 import {
+  clientCredentialsTokenSource,
   createTokenVerifier,
+  eventPublisher,
   IdempotencyStore,
+  OutboxRelay,
+  PeerClient,
+  StaticDiscovery,
   type ServiceInfrastructure,
   type TokenVerifier,
 } from '@micropay/platform';
@@ -16,16 +21,27 @@ export interface Dependencies extends Infrastructure {
   ledgerMetrics: LedgerMetrics;
   verifier: TokenVerifier;
   idempotency: IdempotencyStore;
+  /** Publishes account.balance_changed from the outbox (HTTP push locally, SNS in AWS). */
+  relay: OutboxRelay;
+  peers: PeerClient[];
 }
 
 /** Wires repositories and domain services; shared by main.ts and the tests. */
 export function createDependencies(infra: Infrastructure, overrides: { verifier?: TokenVerifier } = {}): Dependencies {
-  const metrics = ledgerMetrics(infra.metrics);
+  const { config, db, logger, metrics } = infra;
+  const ledgerCounters = ledgerMetrics(metrics);
+  const discovery = new StaticDiscovery(config.peers);
+  const tokens = clientCredentialsTokenSource({ ...config.clientCredentials, timeoutMs: config.peerTimeoutMs });
+  const subscribers = config.eventSubscribers.map(
+    (target) => new PeerClient({ target, discovery, metrics, logger, tokens, timeoutMs: config.peerTimeoutMs }),
+  );
   return {
     ...infra,
-    ledger: new LedgerService(new LedgerRepository(infra.db.knex, { retries: metrics.retries })),
-    ledgerMetrics: metrics,
-    verifier: overrides.verifier ?? createTokenVerifier(infra.config.auth),
-    idempotency: new IdempotencyStore(infra.db.knex),
+    ledger: new LedgerService(new LedgerRepository(db.knex, { retries: ledgerCounters.retries })),
+    ledgerMetrics: ledgerCounters,
+    verifier: overrides.verifier ?? createTokenVerifier(config.auth),
+    idempotency: new IdempotencyStore(db.knex),
+    relay: new OutboxRelay({ knex: db.knex, publisher: eventPublisher(config.events, subscribers), logger, metrics }),
+    peers: subscribers,
   };
 }

@@ -21,8 +21,10 @@ async function main(): Promise<void> {
   purge.start();
   const sweeper = expirySweeper(deps);
   sweeper.start();
+  deps.relay.start();
+  infra.lifecycle.onShutdown('peer clients', () => deps.peers.forEach((p) => p.shutdown()));
   infra.lifecycle.onShutdown('background jobs', async () => {
-    await Promise.all([purge.stop(), sweeper.stop()]);
+    await Promise.all([purge.stop(), sweeper.stop(), deps.relay.stop()]);
   });
 
   await serve(createApp(deps), config, infra);

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { consumeOnce, keysetPage, type EventEnvelope, type PageRequest } from '@micropay/platform';
 import type { NewNotification, NotificationStore } from '../domain/ports';
 import type { Notification } from '../domain/notification';
+import { enqueueWebhookDeliveries } from './webhook-repository';
 
 interface NotificationRow {
   id: string;
@@ -32,8 +33,9 @@ const toNotification = (r: NotificationRow): Notification => ({
 export class NotificationRepository implements NotificationStore {
   constructor(private readonly knex: Knex) {}
 
-  recordEvent(event: EventEnvelope, notifications: NewNotification[]): Promise<boolean> {
-    return consumeOnce(this.knex, event, async (trx) => {
+  async recordEvent(event: EventEnvelope, notifications: NewNotification[], webhookOwner: string | undefined) {
+    let webhooks = 0;
+    const fresh = await consumeOnce(this.knex, event, async (trx) => {
       for (const n of notifications) {
         await trx('notifications').insert({
           id: n.id,
@@ -46,7 +48,9 @@ export class NotificationRepository implements NotificationStore {
           data: JSON.stringify(n.data),
         });
       }
+      if (webhookOwner) webhooks = await enqueueWebhookDeliveries(trx, event, webhookOwner);
     });
+    return { fresh, webhooks: fresh ? webhooks : 0 };
   }
 
   async listForUser(userId: string, page: PageRequest) {

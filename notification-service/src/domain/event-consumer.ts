@@ -1,7 +1,7 @@
 import { newId, type EventEnvelope, type Logger } from '@micropay/platform';
 import type { Channel } from './notification';
 import type { DeliveryObserver, NotificationStore } from './ports';
-import { draftsFor } from './notification-rules';
+import { draftsFor, resourceOwner } from './notification-rules';
 
 const ignore: DeliveryObserver = { deliveries: () => {}, eventFailed: () => {} };
 
@@ -11,6 +11,8 @@ export class EventConsumer {
     private readonly store: NotificationStore,
     private readonly logger: Logger,
     private readonly observer: DeliveryObserver = ignore,
+    /** Called when the event queued webhook deliveries (wakes the delivery job). */
+    private readonly onWebhooksQueued: () => void = () => {},
   ) {}
 
   /** Returns whether the event was new and how many notifications it produced. */
@@ -31,8 +33,9 @@ export class EventConsumer {
       ...draft,
     }));
     let fresh: boolean;
+    let webhooks: number;
     try {
-      fresh = await this.store.recordEvent(event, notifications);
+      ({ fresh, webhooks } = await this.store.recordEvent(event, notifications, resourceOwner(event)));
     } catch (error) {
       this.observer.eventFailed(event.type, 'store_error');
       if (notifications.length > 0) this.observer.deliveries(channel, 'failed', notifications.length);
@@ -40,11 +43,13 @@ export class EventConsumer {
     }
     if (notifications.length > 0)
       this.observer.deliveries(channel, fresh ? 'delivered' : 'duplicate', notifications.length);
+    if (webhooks > 0) this.onWebhooksQueued();
     this.logger.info(
       {
         event_id: event.id,
         event_type: event.type,
         notifications: fresh ? notifications.length : 0,
+        webhooks,
         duplicate: !fresh,
       },
       'event consumed',

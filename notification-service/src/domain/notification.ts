@@ -1,4 +1,5 @@
-export type Channel = 'in_app';
+/** Where a notification goes; every channel's deliveries are counted by channel and outcome. */
+export type Channel = 'in_app' | 'email' | 'push' | 'webhook';
 
 export interface Notification {
   id: string;

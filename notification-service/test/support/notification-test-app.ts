@@ -1,4 +1,5 @@
 import { startTestApp, type TestApp } from '@micropay/platform/testing';
+import type { Resolver } from '../../src/adapters/address-guard';
 import { createApp } from '../../src/app';
 import { configSchema } from '../../src/config';
 import { migrations } from '../../src/data/migrations';
@@ -7,12 +8,17 @@ import { createDependencies, type Dependencies } from '../../src/dependencies';
 export type NotificationTestApp = TestApp<Dependencies>;
 
 /** notification-service on a test database, trusting a test issuer's real RS256 tokens. */
-export function startNotificationTestApp(): Promise<NotificationTestApp> {
+export function startNotificationTestApp(
+  options: { env?: Record<string, string>; resolver?: Resolver } = {},
+): Promise<NotificationTestApp> {
   return startTestApp({
     service: 'notification-service',
     configSchema,
     migrations,
-    createDependencies: (infra, issuer) => createDependencies(infra, { verifier: issuer!.verifier() }),
+    env: options.env,
+    createDependencies: (infra, issuer) =>
+      createDependencies(infra, { verifier: issuer!.verifier(), resolver: options.resolver }),
     createApp,
+    onClose: (deps) => deps.webhookJob.stop(),
   });
 }

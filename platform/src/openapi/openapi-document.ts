@@ -3,11 +3,17 @@ import { z } from 'zod';
 import { commonErrors, type ErrorSpec } from '../errors/app-error';
 import type { AnyRoute } from '../http/route';
 import { errorResponseSchema } from '../http/schemas';
+import { EventEnvelopeSchema as eventEnvelopeSchema } from '../events/event-envelope';
 
 export interface OpenApiInfo {
   title: string;
   version: string;
   description: string;
+  /**
+   * The events the service publishes, by type, with the schema of their `data`: documented in
+   * the OpenAPI 3.1 `webhooks` section, as what consumers and merchant endpoints receive.
+   */
+  events?: Record<string, z.ZodType>;
 }
 
 /** The error codes a route can produce: its own plus those the platform adds around it. */
@@ -96,9 +102,31 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: AnyRoute[]): Rec
     });
   }
 
+  for (const [type, data] of Object.entries(info.events ?? {})) {
+    registry.registerWebhook({
+      method: 'post',
+      path: type,
+      operationId: `event.${type}`,
+      summary: `The ${type} event`,
+      description:
+        'Sent to consumers (POST /internal/events, or SQS) and to webhook endpoints (Standard Webhooks v1). The envelope is docs/contract.md §6.',
+      tags: ['events'],
+      request: {
+        body: {
+          content: {
+            'application/json': {
+              schema: eventEnvelopeSchema.extend({ type: z.literal(type), data }),
+            },
+          },
+        },
+      },
+      responses: { 200: { description: 'Any 2xx acknowledges the event.' } },
+    });
+  }
+
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { ...info },
+    info: { title: info.title, version: info.version, description: info.description },
     servers: [{ url: '/' }],
   }) as unknown as Record<string, unknown>;
 }

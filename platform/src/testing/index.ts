@@ -6,4 +6,5 @@ export * from './test-logger';
 export * from './test-env';
 export * from './migration-job-suite';
 export * from './test-app';
+export * from './fake-aws';
 export * from './browser';

@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
-import { keysetPage, transactionWithRetry, type PageRequest, type TransactionRetryOptions } from '@micropay/platform';
+import {
+  enqueueEvent,
+  keysetPage,
+  transactionWithRetry,
+  type PageRequest,
+  type TransactionRetryOptions,
+} from '@micropay/platform';
 import type { LedgerStore, LedgerTransaction } from '../domain/ports';
 import type { Account, AccountDelta, Transfer } from '../domain/ledger-types';
 import type { AccountAudit, CurrencyTotals, LedgerAudit } from '../domain/ledger-verification';
@@ -127,6 +133,10 @@ class KnexLedgerTransaction implements LedgerTransaction {
       .returning('*');
     if (!row) throw new Error(`transfer ${id} was not pending under lock`);
     return toTransfer(row as TransferRow);
+  }
+
+  async recordEvent(type: string, data: Record<string, unknown>) {
+    await enqueueEvent(this.trx, 'transaction-service', type, data);
   }
 
   async applyToAccount(accountId: string, delta: AccountDelta) {

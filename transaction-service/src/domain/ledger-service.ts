@@ -12,6 +12,7 @@ import {
 } from './ledger-types';
 import { verifyLedger, type LedgerVerification } from './ledger-verification';
 import type { LedgerStore, LedgerTransaction } from './ports';
+import { presentAccount } from './presenters';
 
 export interface TransferResult {
   transfer: Transfer;
@@ -180,6 +181,7 @@ export class LedgerService {
     );
     const fromAfter = await tx.applyToAccount(from.id, fromDelta);
     const toAfter = await tx.applyToAccount(to.id, toDelta);
+    await announceBalances(tx, fromAfter, toAfter);
     return { transfer, from: fromAfter, to: toAfter };
   }
 
@@ -268,6 +270,7 @@ export class LedgerService {
     const resolved = await tx.resolveTransfer(transfer.id, status, posted);
     const from = await tx.applyToAccount(transfer.debitAccountId, fromDelta);
     const to = await tx.applyToAccount(transfer.creditAccountId, toDelta);
+    await announceBalances(tx, from, to);
     return { transfer: resolved, from, to };
   }
 
@@ -275,6 +278,17 @@ export class LedgerService {
     if (actor.kind === 'client') return true;
     const accounts = await this.store.findAccounts([transfer.debitAccountId, transfer.creditAccountId]);
     return [...accounts.values()].some((a) => a.ownerId === actor.id);
+  }
+}
+
+/**
+ * `account.balance_changed` for each user wallet a movement touched (its posted or available
+ * balance changed), in the movement's transaction; system accounts change on every payment and
+ * concern no person, so they announce nothing.
+ */
+async function announceBalances(tx: LedgerTransaction, ...accounts: Account[]): Promise<void> {
+  for (const account of accounts) {
+    if (account.type === 'wallet') await tx.recordEvent('account.balance_changed', presentAccount(account));
   }
 }
 

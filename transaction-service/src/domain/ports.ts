@@ -37,4 +37,6 @@ export interface LedgerTransaction {
   /** Adds the deltas to the account's balances and returns the updated account. */
   applyToAccount(accountId: string, delta: AccountDelta): Promise<Account>;
   findAccounts(ids: string[]): Promise<Map<string, Account>>;
+  /** Writes an event to the outbox in this transaction: it exists exactly when the change does. */
+  recordEvent(type: string, data: Record<string, unknown>): Promise<void>;
 }

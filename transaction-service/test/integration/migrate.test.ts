@@ -9,4 +9,5 @@ describeMigrationJob({
   entry: path.resolve(__dirname, '../../src/migrate.ts'),
   migrations,
   runMigrations,
+  env: { OAUTH_CLIENT_ID: 'transaction-service', OAUTH_CLIENT_SECRET: 'test-secret-0123456789' },
 });

@@ -12,6 +12,8 @@ export function startLedgerTestApp(): Promise<LedgerTestApp> {
     service: 'transaction-service',
     configSchema,
     migrations,
+    // Its client for pushing account.balance_changed; the relay is not started in these tests.
+    env: { OAUTH_CLIENT_ID: 'transaction-service', OAUTH_CLIENT_SECRET: 'test-secret-0123456789' },
     createDependencies: (infra, issuer) => createDependencies(infra, { verifier: issuer!.verifier() }),
     createApp,
   });

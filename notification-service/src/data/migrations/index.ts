@@ -1,5 +1,10 @@
 import { platformMigrations, type Migration } from '@micropay/platform';
 import { notificationsMigration } from './0001-notifications';
+import { webhooksMigration } from './0002-webhooks';
 
 /** Applied in this order, in the `notifications` schema. Append only. */
-export const migrations: Migration[] = [...platformMigrations({ inbox: true }), notificationsMigration];
+export const migrations: Migration[] = [
+  ...platformMigrations({ inbox: true }),
+  notificationsMigration,
+  webhooksMigration,
+];

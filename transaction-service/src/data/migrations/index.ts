@@ -1,4 +1,4 @@
-import { platformMigrations, type Migration } from '@micropay/platform';
+import { outboxMigration, platformMigrations, type Migration } from '@micropay/platform';
 import { accountsMigration } from './0001-accounts';
 import { transfersMigration } from './0002-transfers';
 import { holdsMigration } from './0003-holds';
@@ -9,4 +9,6 @@ export const migrations: Migration[] = [
   accountsMigration,
   transfersMigration,
   holdsMigration,
+  // account.balance_changed events (issue #13); appended, so databases migrated before stay valid.
+  outboxMigration,
 ];
