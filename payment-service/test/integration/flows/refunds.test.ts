@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { call } from '@micropay/platform/testing';
+import { paymentEventSchemas } from '../../../src/http/event-schemas';
 import {
   customerWithWallet,
   drainOutbox,
@@ -173,5 +174,45 @@ describe('payment-service refunds', () => {
     expect((await post(token, '/v1/refunds', { payment: payment.id }, null)).body.error.code).to.equal(
       'idempotency_key_missing',
     );
+  });
+
+  it('publishes every payment and refund event with data its documented event schema accepts', async () => {
+    const { token, walletId, payment } = await paid(900);
+    const declined = await post(token, '/v1/payments', {
+      method: 'card',
+      amount: 100,
+      currency: 'usd',
+      account: walletId,
+      card: { ...visa, number: '4000000000000002' },
+    });
+    const manual = await post(token, '/v1/payments', {
+      method: 'card',
+      capture_method: 'manual',
+      amount: 100,
+      currency: 'usd',
+      account: walletId,
+      card: visa,
+    });
+    await post(token, `/v1/payments/${manual.body.id}/cancel`, {}, null);
+    await post(token, '/v1/refunds', { payment: payment.id, amount: 100 });
+    app.peers.balances.set(walletId, 0);
+    await post(token, '/v1/refunds', { payment: payment.id, amount: 100 }); // 402: refund.failed
+    await drainOutbox(app);
+    const ours = new Set([payment.id, declined.body.error.payment, manual.body.id]);
+    const events = app.peers.events.filter((e) => ours.has(e.data.id as string) || ours.has(e.data.payment as string));
+    expect(new Set(events.map((e) => e.type))).to.include.members([
+      'payment.succeeded',
+      'payment.failed',
+      'payment.requires_capture',
+      'payment.canceled',
+      'refund.succeeded',
+      'refund.failed',
+    ]);
+    for (const event of events) {
+      const schema = paymentEventSchemas[event.type];
+      expect(schema, event.type).to.not.equal(undefined);
+      const parsed = schema!.safeParse(event.data);
+      expect(parsed.success, `${event.type}: ${JSON.stringify(parsed.error?.issues)}`).to.equal(true);
+    }
   });
 });
