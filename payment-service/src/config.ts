@@ -5,8 +5,6 @@ import {
   clientCredentialsEnv,
   env,
   eventSubscribersOf,
-  peerUrls,
-  peerUrlsEnv,
   serviceEnv,
   verifierConfig,
   verifierEnv,
@@ -17,7 +15,6 @@ export const configSchema = z
     ...serviceEnv('payment-service'),
     ...verifierEnv,
     ...clientCredentialsEnv,
-    ...peerUrlsEnv('payment-service'),
     /** Services that receive this service's events over HTTP (the local stand-in for SNS). */
     EVENT_SUBSCRIBERS: env.list().default(eventSubscribersOf('payment-service')),
     /** HMAC key for card fingerprints: the same card gets the same fingerprint, the number is never stored. */
@@ -29,7 +26,6 @@ export const configSchema = z
     ...baseConfig(e, 'payment-service'),
     auth: verifierConfig(e),
     clientCredentials: clientCredentialsConfig(e),
-    peers: peerUrls(e, 'payment-service'),
     eventSubscribers: e.EVENT_SUBSCRIBERS,
     cardFingerprintSecret: e.CARD_FINGERPRINT_SECRET,
     peerTimeoutMs: e.PEER_TIMEOUT_MS,

@@ -1,11 +1,11 @@
 import {
   clientCredentialsTokenSource,
   createTokenVerifier,
+  discoveryFromConfig,
   HttpPushPublisher,
   IdempotencyStore,
   OutboxRelay,
   PeerClient,
-  StaticDiscovery,
   type ServiceInfrastructure,
   type TokenVerifier,
 } from '@micropay/platform';
@@ -33,7 +33,7 @@ export function createDependencies(
   overrides: { verifier?: TokenVerifier; provider?: PaymentProvider } = {},
 ): Dependencies {
   const { config, db, logger, metrics } = infra;
-  const discovery = new StaticDiscovery(config.peers);
+  const discovery = discoveryFromConfig(config.discovery, logger);
   const tokens = clientCredentialsTokenSource({ ...config.clientCredentials, timeoutMs: config.peerTimeoutMs });
   const peer = (target: string) =>
     new PeerClient({ target, discovery, metrics, logger, tokens, timeoutMs: config.peerTimeoutMs });

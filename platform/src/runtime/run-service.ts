@@ -41,6 +41,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     stopping ??= (async () => {
       logger.info({ reason }, 'shutting down');
       lifecycle.beginShutdown();
+      await lifecycle.leave((name, error) => logger.error({ err: error, resource: name }, 'leaving failed'));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their in-flight requests finish; close them as
       // they do, so shutdown takes as long as the slowest request, not the whole timeout.

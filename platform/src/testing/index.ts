@@ -6,3 +6,4 @@ export * from './test-logger';
 export * from './test-env';
 export * from './migration-job-suite';
 export * from './test-app';
+export * from './fake-cloud-map';
