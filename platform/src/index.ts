@@ -12,6 +12,7 @@ export * from './http/pagination';
 export * from './runtime/lifecycle';
 export * from './http/create-service-app';
 export * from './runtime/run-service';
+export * from './runtime/client-errors';
 export * from './runtime/bootstrap';
 export * from './metrics/metrics';
 export * from './db/database';

@@ -15,6 +15,8 @@ export const gatewayConfigSchema = z
     AUTH_JWKS_URL: env.url().default(`http://127.0.0.1:${serviceManifest(TOKEN_ISSUER).port}/.well-known/jwks.json`),
     ...upstreamEnv,
     SHUTDOWN_TIMEOUT_MS: env.int(10_000),
+    /** A frozen service gets 504 upstream_timeout after this long, not a request held open. */
+    GATEWAY_UPSTREAM_TIMEOUT_MS: env.int(10_000, 100),
   })
   .transform((e) => ({
     http: { host: e.HOST, port: e.PORT },
@@ -24,6 +26,7 @@ export const gatewayConfigSchema = z
       SERVICES.map((s) => [s.name, String((e as Record<string, unknown>)[peerUrlVariable(s.name)])]),
     ),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    upstreamTimeoutMs: e.GATEWAY_UPSTREAM_TIMEOUT_MS,
   }));
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -2,6 +2,7 @@ import type { Application } from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { answerClientErrors } from './client-errors';
 import type { Lifecycle } from './lifecycle';
 
 export interface RunningService {
@@ -25,6 +26,7 @@ export interface RunServiceOptions {
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
   const { app, logger, lifecycle } = options;
   const server = http.createServer(app);
+  answerClientErrors(server);
   // Longer than a typical load balancer idle timeout, so the LB closes idle connections first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
