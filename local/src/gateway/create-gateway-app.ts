@@ -91,6 +91,8 @@ export function createGatewayApp(deps: GatewayDeps) {
     logger: deps.logger,
     metrics: deps.metrics,
     lifecycle: deps.lifecycle,
+    // The edge: clients connect directly, so no X-Forwarded-For they send is believed.
+    trustProxy: false,
     readinessCheck: async () => {
       const results = await Promise.all(
         Object.entries(deps.upstreams).map(async ([service, url]) => {

@@ -20,9 +20,33 @@ export function serviceEnv(service: string) {
     MICROPAY_DATA_DIR: z.string().min(1).default('.micropay'),
     MIGRATE_ON_START: env.bool(true),
     SHUTDOWN_TIMEOUT_MS: env.int(10_000),
+    TRUSTED_PROXIES: trustedProxiesEnv(),
     ...peerUrlsEnv(service),
     ...cloudMapEnv(service),
   };
+}
+
+/**
+ * Whose `X-Forwarded-For` entries are believed (docs/operations.md): a number is how many proxies
+ * stand in front of the service (`2` behind API Gateway → ALB; each appends the address it saw,
+ * so only the entry the outermost one wrote is the client, whatever the client sent before it);
+ * otherwise a comma-separated list of addresses, CIDRs or `loopback` for proxies no client can
+ * impersonate. The default trusts the local gateway on loopback and nothing else.
+ */
+export type TrustProxy = number | string[];
+
+function trustedProxiesEnv() {
+  return z
+    .string()
+    .default('loopback')
+    .transform((v): TrustProxy =>
+      /^\d+$/.test(v.trim())
+        ? Number(v.trim())
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    );
 }
 
 /**
@@ -74,7 +98,7 @@ type ServiceEnv = z.output<z.ZodObject<ReturnType<typeof serviceEnv>>>;
 export interface BaseConfig {
   service: string;
   environment: 'development' | 'test' | 'production';
-  http: { host: string; port: number };
+  http: { host: string; port: number; trustProxy: TrustProxy };
   log: { level: string };
   database: { url?: string; poolMax: number; dataDir: string; schema: string; migrateOnStart: boolean };
   shutdownTimeoutMs: number;
@@ -104,7 +128,7 @@ export function baseConfig(e: ServiceEnv, service: string): BaseConfig {
   return {
     service,
     environment: e.NODE_ENV,
-    http: { host: e.HOST, port: e.PORT },
+    http: { host: e.HOST, port: e.PORT, trustProxy: e.TRUSTED_PROXIES },
     log: { level: e.LOG_LEVEL },
     database: {
       url: e.DATABASE_URL,
