@@ -22,6 +22,7 @@ export * from './db/migration-job';
 export * from './db/keyset-page';
 export * from './db/transaction-with-retry';
 export * from './db/embedded-postgres';
+export * from './db/directory-lock';
 export * from './auth/token-verifier';
 export * from './auth/policy';
 export * from './auth/authenticate';
