@@ -7,3 +7,4 @@ export * from './test-env';
 export * from './migration-job-suite';
 export * from './test-app';
 export * from './fake-cloud-map';
+export * from './browser';
