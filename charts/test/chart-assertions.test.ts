@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PUBLIC_ROUTES, SERVICES as MANIFEST_SERVICES } from '@micropay/platform';
+import { PUBLIC_ROUTES, SANDBOX, SERVICES as MANIFEST_SERVICES } from '@micropay/platform';
 import { INGRESS_ROUTES, SERVICES } from '../tools/values-model';
 import { SERVICE_CHARTS, UMBRELLA, buildDependencies, chartDir, ciValues, render } from './support/helm';
 import type { KubeObject } from './support/kube-schema';
@@ -276,7 +276,28 @@ describe('chart assertions on rendered objects', () => {
         expect(port, `${p.path} -> ${p.backend.service.name}:${p.backend.service.port.name}`).to.not.equal(undefined);
         expect(port.port).to.equal(PORTS[p.backend.service.name]);
       }
-      expect(INGRESS_ROUTES).to.have.length(Object.keys(expected).length);
+      // The sandbox's route is in the values too, left out while the sandbox is off (the default).
+      expect(INGRESS_ROUTES).to.have.length(Object.keys(expected).length + SANDBOX.routes.length);
+      expect(find(objects, 'Deployment').map((d) => d.metadata?.name)).to.not.include('sandbox');
+    });
+
+    it('deploys the sandbox provider for staging when sandbox.enabled, and routes /v1/sandbox to it', async () => {
+      const full = await render(UMBRELLA, { valuesFiles: [ciValues(UMBRELLA, 'full-values.yaml')] });
+      const deployment = one(full, 'Deployment', 'sandbox');
+      const container = deployment.spec.template.spec.containers[0];
+      expect(container.args).to.deep.equal(['dist/sandbox/main.js']);
+      expect(container.securityContext).to.include({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      const secretKeys = container.env.filter((e: any) => e.valueFrom).map((e: any) => e.valueFrom.secretKeyRef);
+      expect(secretKeys).to.deep.include.members([
+        { name: 'payment-service-provider', key: 'api_key' },
+        { name: 'payment-service-provider', key: 'webhook_secret' },
+      ]);
+      expect(one(full, 'Service', 'sandbox').spec.ports[0]).to.include({ port: 8085, name: 'http' });
+      const paths = one(full, 'Ingress').spec.rules[0].http.paths as any[];
+      expect(paths.find((p) => p.path === '/v1/sandbox')?.backend.service).to.deep.equal({
+        name: 'sandbox',
+        port: { name: 'http' },
+      });
     });
 
     it('leaves a disabled service out, routes included', async () => {

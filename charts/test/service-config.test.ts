@@ -31,6 +31,8 @@ const SECRET_STAND_INS: Record<string, string> = {
   OAUTH_CLIENT_ID: 'payment-service',
   OAUTH_CLIENT_SECRET: 's'.repeat(32),
   CARD_FINGERPRINT_SECRET: 'f'.repeat(32),
+  SANDBOX_API_KEY: 'sk_sandbox_0123456789abcdef',
+  SANDBOX_WEBHOOK_SECRET: 'w'.repeat(32),
 };
 
 /** The environment variables a service's zod config schema reads. */

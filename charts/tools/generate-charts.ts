@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
-import { PUBLIC_ROUTES } from '@micropay/platform';
+import { PUBLIC_ROUTES, SANDBOX } from '@micropay/platform';
 import { REPO_ROOT } from './fetch-tools';
 import {
   SERVICES,
@@ -167,7 +167,7 @@ function apiRoute(key: string, method: string, routePath: string, jwt: boolean):
  * paths of a prefix without the authorizer, then the prefix and everything below it with it.
  */
 function apiGatewayRoutes(): string[] {
-  return PUBLIC_ROUTES.flatMap((r) => {
+  return [...PUBLIC_ROUTES, ...SANDBOX.routes].flatMap((r) => {
     const id = logicalId(r.prefix);
     if (r.public === true) {
       return [

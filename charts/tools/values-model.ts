@@ -10,6 +10,7 @@ import {
   eventSubscribersOf,
   peerUrlVariable,
   PUBLIC_ROUTES,
+  SANDBOX,
   serviceManifest,
   SERVICES as MANIFEST_SERVICES,
 } from '@micropay/platform';
@@ -270,13 +271,27 @@ const CHART_SETTINGS: Record<string, ChartSettings> = {
         eventSubscribersOf('payment-service').join(','),
       ),
       PEER_TIMEOUT_MS: int('Timeout of one call to a peer.', 3000, 100),
-      SETTLEMENT_INTERVAL_MS: int('How often payments waiting for the ledger are retried.', 5000, 100),
+      SANDBOX_URL: str('The payment provider\u2019s API (the sandbox PSP, for staging).', 'http://sandbox:8085'),
+      CARD_AUTHORIZATION_TTL_SECONDS: int(
+        'How long a manual-capture authorisation waits before it is released.',
+        604800,
+        1,
+      ),
+      SETTLEMENT_INTERVAL_MS: int(
+        'How often due ledger or provider work is looked for (each payment backs off on its own).',
+        1000,
+        50,
+      ),
+      EXPIRY_INTERVAL_MS: int('How often waiting Pix, boletos and authorisations are checked for expiry.', 2000, 50),
+      RECONCILIATION_INTERVAL_MS: int('How often payments and refunds are compared with the ledger.', 60000, 100),
     },
     secretEnv: {
       DATABASE_URL: { ...database, name: 'payment-service-database' },
       OAUTH_CLIENT_ID: { name: 'payment-service-client', key: 'client_id' },
       OAUTH_CLIENT_SECRET: { name: 'payment-service-client', key: 'client_secret' },
       CARD_FINGERPRINT_SECRET: { name: 'payment-service-card-fingerprint', key: 'secret' },
+      SANDBOX_API_KEY: { name: 'payment-service-provider', key: 'api_key' },
+      SANDBOX_WEBHOOK_SECRET: { name: 'payment-service-provider', key: 'webhook_secret' },
     },
   },
   'notification-service': {
@@ -490,7 +505,7 @@ export function serviceValues(spec: ServiceSpec): Group {
 }
 
 /** The Ingress paths: the manifest's public route table (the JWT check is API Gateway's and the services'). */
-export const INGRESS_ROUTES: { path: string; service: string }[] = PUBLIC_ROUTES.map((r) => ({
+export const INGRESS_ROUTES: { path: string; service: string }[] = [...PUBLIC_ROUTES, ...SANDBOX.routes].map((r) => ({
   path: r.prefix,
   service: r.service,
 }));
@@ -548,7 +563,7 @@ export function umbrellaValues(): Group {
           required: ['path', 'service'],
           properties: {
             path: { type: 'string', pattern: '^/' },
-            service: { type: 'string', enum: SERVICES.map((s) => s.name) },
+            service: { type: 'string', enum: [...SERVICES.map((s) => s.name), 'sandbox'] },
           },
         },
         INGRESS_ROUTES,
@@ -561,6 +576,22 @@ export function umbrellaValues(): Group {
           },
         },
       ),
+    }),
+    sandbox: group('The sandbox payment provider (local/src/sandbox), for staging clusters; never in production.', {
+      enabled: bool('Deploy the sandbox and route /v1/sandbox to it.', false),
+      image: group('Its image: the root Dockerfile built with --build-arg SERVICE=local --build-arg PORT=8085.', {
+        repository: str('Image repository.', 'sandbox', { minLength: 1 }),
+        tag: str('Image tag.', 'latest', { minLength: 1 }),
+      }),
+      publicUrl: str('The origin payers reach its hosted pages through (API Gateway\u2019s URL).', 'http://localhost'),
+      webhookUrl: str('Where it sends settlements.', 'http://payment-service:8083/v1/provider-webhooks/sandbox'),
+      resources: group('Container resources.', {
+        requests: group('What the scheduler reserves.', {
+          cpu: str('CPU request.', '50m'),
+          memory: str('Memory request.', '96Mi'),
+        }),
+        limits: group('Hard limits.', { memory: str('Memory limit.', '192Mi') }),
+      }),
     }),
     dashboards: group('Grafana dashboards (dashboards/*.json) as ConfigMaps for the Grafana sidecar.', {
       enabled: bool('Render one ConfigMap per dashboard file.', true),

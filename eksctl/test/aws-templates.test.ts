@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { specification } from '@aws-cdk/cfnspec';
 import { parse, type Tags } from 'yaml';
-import { PUBLIC_ROUTES, SERVICE_NAMES } from '@micropay/platform';
+import { PUBLIC_ROUTES, SANDBOX, SERVICE_NAMES } from '@micropay/platform';
 
 // The CloudFormation templates in eksctl/aws/ checked against the CloudFormation resource
 // specification (@aws-cdk/cfnspec, AWS's own machine-readable spec): every resource type
@@ -409,9 +409,9 @@ describe('AWS resources as CloudFormation (eksctl/aws)', () => {
       ([, r]) => r.Properties as { RouteKey: string; AuthorizationType: string; AuthorizerId?: unknown },
     );
 
-    it("routes exactly the manifest's public route table: public paths without the authorizer, the rest with it, /internal never", () => {
+    it("routes exactly the manifest's public route table (and the sandbox's, public): public paths without the authorizer, the rest with it, /internal never", () => {
       const expected = new Map<string, 'NONE' | 'JWT'>();
-      for (const r of PUBLIC_ROUTES) {
+      for (const r of [...PUBLIC_ROUTES, ...SANDBOX.routes]) {
         const auth = r.public === true ? 'NONE' : 'JWT';
         expected.set(`ANY ${r.prefix}`, auth);
         expected.set(`ANY ${r.prefix}/{proxy+}`, auth);

@@ -22,7 +22,8 @@ export interface LaunchOptions {
 }
 
 /** A service runs from `<name>/src/main.ts`; the gateway is the local stand-in for API Gateway. */
-const entryOf = (name: ProcessName) => (name === 'gateway' ? 'local/src/gateway/main.ts' : `${name}/src/main.ts`);
+const entryOf = (name: ProcessName) =>
+  name === 'gateway' || name === 'sandbox' ? `local/src/${name}/main.ts` : `${name}/src/main.ts`;
 
 /** Node flags every process needs to run the TypeScript sources directly. */
 function nodeOptions(existing = ''): string {
@@ -55,7 +56,20 @@ function environments(config: LocalConfig, secrets: LocalSecrets) {
         })),
       ),
     },
-    'payment-service': { CARD_FINGERPRINT_SECRET: secrets.cardFingerprintSecret },
+    'payment-service': {
+      CARD_FINGERPRINT_SECRET: secrets.cardFingerprintSecret,
+      SANDBOX_URL: url('sandbox'),
+      SANDBOX_API_KEY: secrets.sandboxApiKey,
+      SANDBOX_WEBHOOK_SECRET: secrets.sandboxWebhookSecret,
+    },
+    sandbox: {
+      SANDBOX_API_KEY: secrets.sandboxApiKey,
+      SANDBOX_WEBHOOK_SECRET: secrets.sandboxWebhookSecret,
+      SANDBOX_WEBHOOK_URL: `${url('payment-service')}/v1/provider-webhooks/sandbox`,
+      SANDBOX_PUBLIC_URL: url('gateway'),
+      SANDBOX_STATE_FILE: path.join(config.dataDir, 'sandbox', 'state.json'),
+    },
+    gateway: { SANDBOX_URL: url('sandbox') },
   };
   const env = Object.fromEntries(
     PROCESSES.map((name) => {

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { env, envStem, GATEWAY_PORT, SERVICES } from '@micropay/platform';
+import { env, envStem, GATEWAY_PORT, SANDBOX, SERVICES } from '@micropay/platform';
 
 /** The repository root: `.micropay/` lives here unless MICROPAY_DATA_DIR says otherwise. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-/** The processes `npm start` runs: every service in the manifest, then the gateway. */
-export const PROCESSES = [...SERVICES.map((s) => s.name), 'gateway'] as const;
+/** The processes `npm start` runs: every service in the manifest, the sandbox provider, then the gateway. */
+export const PROCESSES = [...SERVICES.map((s) => s.name), 'sandbox', 'gateway'] as const;
 export type ProcessName = string;
 
 /** `GATEWAY_PORT`, `AUTH_SERVICE_PORT`, …: each process's port, configurable so two stacks can run side by side. */
@@ -14,6 +14,7 @@ export const portVariable = (name: ProcessName) => `${envStem(name)}_PORT`;
 
 const portEnv: Record<string, ReturnType<typeof env.port>> = Object.fromEntries([
   [portVariable('gateway'), env.port(GATEWAY_PORT)],
+  [portVariable('sandbox'), env.port(SANDBOX.port)],
   ...SERVICES.map((s) => [portVariable(s.name), env.port(s.port)]),
 ]);
 

@@ -8,6 +8,9 @@ export interface LocalSecrets {
   /** Client-credentials secrets of the services that call peers with a token of their own. */
   clients: Record<string, string>;
   cardFingerprintSecret: string;
+  /** The sandbox provider's API key (payment-service → sandbox) and webhook signing secret (sandbox → payment-service). */
+  sandboxApiKey: string;
+  sandboxWebhookSecret: string;
 }
 
 const secret = () => randomBytes(32).toString('base64url');
@@ -33,6 +36,8 @@ export async function loadOrCreateLocalSecrets(dataDir: string): Promise<LocalSe
     ...stored,
     clients: { ...stored.clients },
     cardFingerprintSecret: stored.cardFingerprintSecret ?? secret(),
+    sandboxApiKey: stored.sandboxApiKey ?? `sk_sandbox_${secret()}`,
+    sandboxWebhookSecret: stored.sandboxWebhookSecret ?? secret(),
   };
   for (const { name } of SERVICE_CLIENTS) secrets.clients[name] ??= secret();
   if (!isDeepStrictEqual(secrets, stored)) {

@@ -10,6 +10,8 @@ import { configSchema } from './config';
 import { migrations } from './data/migrations';
 import { cardLogSecrets } from './domain/card';
 import { createDependencies } from './dependencies';
+import { expiryJob } from './jobs/expiry-job';
+import { reconciliationJob } from './jobs/reconciliation-job';
 import { settlementJob } from './jobs/settlement-job';
 
 /** Composition root: config → dependencies → background jobs → listen → signals. */
@@ -19,14 +21,18 @@ async function main(): Promise<void> {
   const deps = createDependencies({ config, ...infra });
   const { lifecycle, logger } = infra;
 
-  deps.relay.start();
-  const settlement = settlementJob(deps);
-  settlement.start();
-  const purge = idempotencyPurgeJob(deps.idempotency, logger);
-  purge.start();
+  const jobs = [
+    deps.relay,
+    deps.providerEvents,
+    settlementJob(deps),
+    expiryJob(deps),
+    reconciliationJob(deps),
+    idempotencyPurgeJob(deps.idempotency, logger),
+  ];
+  for (const job of jobs) job.start();
   lifecycle.onShutdown('peer clients', () => deps.peers.forEach((p) => p.shutdown()));
   lifecycle.onShutdown('background jobs', async () => {
-    await Promise.all([deps.relay.stop(), settlement.stop(), purge.stop()]);
+    await Promise.all(jobs.map((job) => job.stop()));
   });
 
   await serve(createApp(deps), config, infra);

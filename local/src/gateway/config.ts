@@ -14,6 +14,8 @@ export const gatewayConfigSchema = z
     AUTH_ISSUER: env.url().default(`http://127.0.0.1:${GATEWAY_PORT}`),
     AUTH_JWKS_URL: env.url().default(`http://127.0.0.1:${serviceManifest(TOKEN_ISSUER).port}/.well-known/jwks.json`),
     ...upstreamEnv,
+    /** Where the sandbox provider runs; unset, its /v1/sandbox routes answer 404. */
+    SANDBOX_URL: env.url().optional(),
     SHUTDOWN_TIMEOUT_MS: env.int(10_000),
     /** A frozen service gets 504 upstream_timeout after this long, not a request held open. */
     GATEWAY_UPSTREAM_TIMEOUT_MS: env.int(10_000, 100),
@@ -22,9 +24,12 @@ export const gatewayConfigSchema = z
     http: { host: e.HOST, port: e.PORT },
     log: { level: e.LOG_LEVEL },
     auth: { issuer: e.AUTH_ISSUER, jwksUrl: e.AUTH_JWKS_URL },
-    upstreams: Object.fromEntries(
-      SERVICES.map((s) => [s.name, String((e as Record<string, unknown>)[peerUrlVariable(s.name)])]),
-    ),
+    upstreams: {
+      ...Object.fromEntries(
+        SERVICES.map((s) => [s.name, String((e as Record<string, unknown>)[peerUrlVariable(s.name)])]),
+      ),
+      ...(e.SANDBOX_URL ? { sandbox: e.SANDBOX_URL } : {}),
+    } as Record<string, string>,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     upstreamTimeoutMs: e.GATEWAY_UPSTREAM_TIMEOUT_MS,
   }));

@@ -9,6 +9,7 @@ import {
   createServiceApp,
   errorBody,
   requireToken,
+  SANDBOX,
   type Lifecycle,
   type Logger,
   type Metrics,
@@ -75,7 +76,12 @@ export function createGatewayApp(deps: GatewayDeps) {
   const proxy = Router();
   proxy.use(apiDocsRouter(deps.upstreams));
   proxy.use((req, res, next) => {
-    const route = matchPublicRoute(req.path);
+    // The sandbox's payer routes exist only where the sandbox runs (its upstream is configured).
+    const route =
+      matchPublicRoute(req.path) ??
+      (deps.upstreams.sandbox
+        ? SANDBOX.routes.find((r) => req.path === r.prefix || req.path.startsWith(`${r.prefix}/`))
+        : undefined);
     if (!route) {
       next();
       return;

@@ -1,10 +1,33 @@
-import { AppError, commonErrors, type PeerClient } from '@micropay/platform';
+import { AppError, commonErrors, type PeerClient, type PeerResponse } from '@micropay/platform';
 import type { Payment } from '../domain/payment';
-import type { LedgerGateway, WalletInfo } from '../domain/ports';
+import type { Refund } from '../domain/refund';
+import { LedgerRefusal, type LedgerGateway, type LedgerTransfer, type WalletInfo } from '../domain/ports';
+
+interface TransferBody {
+  id: string;
+  status: LedgerTransfer['status'];
+  amount: number;
+  posted_amount: number | null;
+  from_account: string;
+  to_account: string;
+  currency: string;
+}
+
+const toTransfer = (b: TransferBody): LedgerTransfer => ({
+  id: b.id,
+  status: b.status,
+  amount: b.amount,
+  postedAmount: b.posted_amount,
+  fromAccount: b.from_account,
+  toAccount: b.to_account,
+  currency: b.currency,
+});
 
 /**
  * transaction-service over HTTP, through the peer client (breaker, timeout, retries for
- * idempotent calls, client-credentials token with ledger:read and ledger:write).
+ * idempotent calls, client-credentials token with ledger:read and ledger:write). Every movement
+ * carries an Idempotency-Key derived from the payment or refund id, so however often a job
+ * repeats it, the ledger applies it once.
  */
 export class LedgerClient implements LedgerGateway {
   private readonly clearingAccounts = new Map<string, string>();
@@ -12,37 +35,111 @@ export class LedgerClient implements LedgerGateway {
   constructor(private readonly peer: PeerClient) {}
 
   async findAccount(id: string): Promise<WalletInfo | undefined> {
-    const res = await this.peer.request<{
-      id: string;
-      owner: string | null;
-      type: 'wallet' | 'system';
-      currency: string;
-    }>({
-      method: 'GET',
-      path: `/v1/accounts/${encodeURIComponent(id)}`,
-    });
+    const res = await this.peer.request<WalletInfo>({ method: 'GET', path: `/v1/accounts/${encodeURIComponent(id)}` });
     if (res.status === 404) return undefined;
-    this.expectOk(res.status, res.body, 'get account');
+    this.expectOk(res, 'get account');
     return { id: res.body.id, owner: res.body.owner, type: res.body.type, currency: res.body.currency };
   }
 
-  async creditWallet(payment: Payment): Promise<{ transferId: string }> {
+  async credit(payment: Payment) {
     const clearing = await this.clearingAccount(payment.provider, payment.currency);
+    return this.transfer(`payment:${payment.id}`, {
+      from_account: clearing,
+      to_account: payment.accountId,
+      amount: payment.amountReceived,
+      currency: payment.currency,
+      description: `${payment.method} payment ${payment.id}`,
+      metadata: { payment_id: payment.id },
+    });
+  }
+
+  async hold(payment: Payment, timeoutSeconds: number) {
+    const clearing = await this.clearingAccount(payment.provider, payment.currency);
+    return this.transfer(`payment-hold:${payment.id}`, {
+      from_account: clearing,
+      to_account: payment.accountId,
+      amount: payment.amount,
+      currency: payment.currency,
+      pending: true,
+      timeout_seconds: timeoutSeconds,
+      description: `card authorisation ${payment.id}`,
+      metadata: { payment_id: payment.id },
+    });
+  }
+
+  async post(holdId: string, amount: number): Promise<LedgerTransfer> {
+    const res = await this.peer.request<TransferBody>({
+      method: 'POST',
+      path: `/v1/transfers/${encodeURIComponent(holdId)}/post`,
+      idempotencyKey: `post:${holdId}`,
+      body: { amount },
+    });
+    if (res.status === 409) {
+      const transfer = await this.getTransfer(holdId);
+      if (transfer?.status === 'posted') return transfer;
+      throw new LedgerRefusal('transfer_not_pending', 409, `hold ${holdId} is ${transfer?.status ?? 'missing'}`);
+    }
+    this.expectOk(res, 'post a hold');
+    return toTransfer(res.body);
+  }
+
+  async void(holdId: string): Promise<void> {
+    const res = await this.peer.request({
+      method: 'POST',
+      path: `/v1/transfers/${encodeURIComponent(holdId)}/void`,
+      idempotencyKey: `void:${holdId}`,
+      body: {},
+    });
+    if (res.status === 409) {
+      const transfer = await this.getTransfer(holdId);
+      if (transfer?.status === 'voided') return;
+      throw new LedgerRefusal('transfer_not_pending', 409, `hold ${holdId} is ${transfer?.status ?? 'missing'}`);
+    }
+    this.expectOk(res, 'void a hold');
+  }
+
+  async debitForRefund(refund: Refund, payment: Payment) {
+    const clearing = await this.clearingAccount(payment.provider, payment.currency);
+    return this.transfer(`refund:${refund.id}`, {
+      from_account: payment.accountId,
+      to_account: clearing,
+      amount: refund.amount,
+      currency: refund.currency,
+      description: `refund ${refund.id} of ${payment.id}`,
+      metadata: { payment_id: payment.id, refund_id: refund.id },
+    });
+  }
+
+  async reverseRefund(refund: Refund, payment: Payment) {
+    const clearing = await this.clearingAccount(payment.provider, payment.currency);
+    return this.transfer(`refund-reversal:${refund.id}`, {
+      from_account: clearing,
+      to_account: payment.accountId,
+      amount: refund.amount,
+      currency: refund.currency,
+      description: `refund ${refund.id} of ${payment.id} reversed: the provider refused the payout`,
+      metadata: { payment_id: payment.id, refund_id: refund.id },
+    });
+  }
+
+  async getTransfer(id: string): Promise<LedgerTransfer | undefined> {
+    const res = await this.peer.request<TransferBody>({
+      method: 'GET',
+      path: `/v1/transfers/${encodeURIComponent(id)}`,
+    });
+    if (res.status === 404) return undefined;
+    this.expectOk(res, 'get a transfer');
+    return toTransfer(res.body);
+  }
+
+  private async transfer(idempotencyKey: string, body: Record<string, unknown>) {
     const res = await this.peer.request<{ id: string }>({
       method: 'POST',
       path: '/v1/transfers',
-      // The payment id is the key: however many times this runs, the ledger credits once.
-      idempotencyKey: `payment:${payment.id}`,
-      body: {
-        from_account: clearing,
-        to_account: payment.accountId,
-        amount: payment.amount,
-        currency: payment.currency,
-        description: `${payment.method} payment ${payment.id}`,
-        metadata: { payment_id: payment.id },
-      },
+      idempotencyKey,
+      body,
     });
-    this.expectOk(res.status, res.body, 'credit wallet');
+    this.expectOk(res, 'move money');
     return { transferId: res.body.id };
   }
 
@@ -57,18 +154,29 @@ export class LedgerClient implements LedgerGateway {
       idempotencyKey: `clearing:${key}`, // get-or-create is safe to retry
       body: { code: `clearing:${provider}`, currency },
     });
-    this.expectOk(res.status, res.body, 'get clearing account');
+    this.expectOk(res, 'get clearing account');
     this.clearingAccounts.set(key, res.body.id);
     return res.body.id;
   }
 
-  private expectOk(status: number, body: unknown, what: string): void {
-    if (status >= 200 && status < 300) return;
+  /** A 4xx is the ledger's answer (LedgerRefusal); anything else means it could not be asked. */
+  private expectOk(res: PeerResponse, what: string): void {
+    if (res.status >= 200 && res.status < 300) return;
+    const error = (res.body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    if (res.status >= 400 && res.status < 500) {
+      throw new LedgerRefusal(
+        error?.code ?? 'ledger_refused',
+        res.status,
+        error?.message ?? `ledger refused to ${what}`,
+      );
+    }
     throw new AppError(
       commonErrors.upstream_unavailable.code,
       503,
-      `transaction-service refused to ${what} (${status}).`,
-      { cause: new Error(JSON.stringify(body)) },
+      `transaction-service could not ${what} (${res.status}).`,
+      {
+        cause: new Error(JSON.stringify(res.body)),
+      },
     );
   }
 }

@@ -1,90 +1,140 @@
 import type { Knex } from 'knex';
 import { enqueueEvent, keysetPage, type PageRequest } from '@micropay/platform';
-import { sourcesOf, type Payment, type PaymentStatus } from '../domain/payment';
-import type { PaymentStore } from '../domain/ports';
+import type { MethodDetails, Payment, PaymentStatus } from '../domain/payment';
+import type { EventOf, PaymentChanges, PaymentStore } from '../domain/ports';
 
 interface PaymentRow {
   id: string;
   customer_id: string;
   account_id: string;
-  amount: number;
+  amount: string | number;
   currency: string;
   method: Payment['method'];
   status: PaymentStatus;
+  capture_method: Payment['captureMethod'];
+  amount_capturable: string | number;
+  amount_received: string | number;
+  amount_refunded: string | number;
   provider: string;
   provider_payment_id: string | null;
-  card_brand: string | null;
-  card_last4: string | null;
-  card_exp_month: number | null;
-  card_exp_year: number | null;
-  card_fingerprint: string | null;
+  method_details: MethodDetails;
   description: string | null;
   metadata: Record<string, string>;
   failure_code: string | null;
   failure_message: string | null;
+  cancellation_reason: Payment['cancellationReason'];
   idempotency_key: string;
+  expires_at: Date | null;
+  authorized_at: Date | null;
   captured_at: Date | null;
+  ledger_hold_id: string | null;
   ledger_transfer_id: string | null;
+  ledger_action: Payment['ledgerAction'];
+  provider_action: Payment['providerAction'];
+  attempts: number;
+  next_attempt_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const toPayment = (r: PaymentRow): Payment => ({
+export const toPayment = (r: PaymentRow): Payment => ({
   id: r.id,
   customerId: r.customer_id,
   accountId: r.account_id,
-  amount: r.amount,
+  amount: Number(r.amount),
   currency: r.currency,
   method: r.method,
   status: r.status,
+  captureMethod: r.capture_method,
+  amountCapturable: Number(r.amount_capturable),
+  amountReceived: Number(r.amount_received),
+  amountRefunded: Number(r.amount_refunded),
   provider: r.provider,
   providerPaymentId: r.provider_payment_id,
-  card: r.card_brand
-    ? {
-        brand: r.card_brand,
-        last4: r.card_last4 ?? '',
-        expMonth: r.card_exp_month ?? 0,
-        expYear: r.card_exp_year ?? 0,
-        fingerprint: r.card_fingerprint ?? '',
-      }
-    : null,
+  details: r.method_details,
   description: r.description,
   metadata: r.metadata,
   failureCode: r.failure_code,
   failureMessage: r.failure_message,
+  cancellationReason: r.cancellation_reason,
   idempotencyKey: r.idempotency_key,
+  expiresAt: r.expires_at,
+  authorizedAt: r.authorized_at,
   capturedAt: r.captured_at,
+  ledgerHoldId: r.ledger_hold_id,
   ledgerTransferId: r.ledger_transfer_id,
+  ledgerAction: r.ledger_action,
+  providerAction: r.provider_action,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
 
+const COLUMNS: Record<keyof PaymentChanges, string> = {
+  status: 'status',
+  amount: 'amount',
+  captureMethod: 'capture_method',
+  amountCapturable: 'amount_capturable',
+  amountReceived: 'amount_received',
+  amountRefunded: 'amount_refunded',
+  provider: 'provider',
+  providerPaymentId: 'provider_payment_id',
+  details: 'method_details',
+  description: 'description',
+  metadata: 'metadata',
+  failureCode: 'failure_code',
+  failureMessage: 'failure_message',
+  cancellationReason: 'cancellation_reason',
+  expiresAt: 'expires_at',
+  authorizedAt: 'authorized_at',
+  capturedAt: 'captured_at',
+  ledgerHoldId: 'ledger_hold_id',
+  ledgerTransferId: 'ledger_transfer_id',
+  ledgerAction: 'ledger_action',
+  providerAction: 'provider_action',
+  attempts: 'attempts',
+  nextAttemptAt: 'next_attempt_at',
+  updatedAt: 'updated_at',
+};
+
+const JSON_COLUMNS = new Set(['method_details', 'metadata']);
+
+/** A domain change set as columns. */
+export function toColumns(changes: PaymentChanges): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined || !(key in COLUMNS)) continue;
+    const column = COLUMNS[key as keyof PaymentChanges];
+    row[column] = JSON_COLUMNS.has(column) ? JSON.stringify(value) : value;
+  }
+  return row;
+}
+
 export class PaymentRepository implements PaymentStore {
   constructor(private readonly knex: Knex) {}
 
-  async insert(p: Payment): Promise<Payment> {
-    const [row] = await this.knex('payments')
-      .insert({
-        id: p.id,
-        customer_id: p.customerId,
-        account_id: p.accountId,
-        amount: p.amount,
-        currency: p.currency,
-        method: p.method,
-        status: p.status,
-        provider: p.provider,
-        provider_payment_id: p.providerPaymentId,
-        card_brand: p.card?.brand ?? null,
-        card_last4: p.card?.last4 ?? null,
-        card_exp_month: p.card?.expMonth ?? null,
-        card_exp_year: p.card?.expYear ?? null,
-        card_fingerprint: p.card?.fingerprint ?? null,
-        description: p.description,
-        metadata: JSON.stringify(p.metadata),
-        idempotency_key: p.idempotencyKey,
-      })
-      .returning('*');
-    return toPayment(row as PaymentRow);
+  async insert(p: Payment, event?: EventOf<Payment>): Promise<Payment> {
+    return this.knex.transaction(async (trx) => {
+      const [row] = await trx('payments')
+        .insert({
+          id: p.id,
+          customer_id: p.customerId,
+          account_id: p.accountId,
+          amount: p.amount,
+          currency: p.currency,
+          method: p.method,
+          idempotency_key: p.idempotencyKey,
+          ...toColumns({ ...p, updatedAt: undefined }),
+        })
+        .returning('*');
+      const payment = toPayment(row as PaymentRow);
+      if (event) {
+        const { type, data } = event(payment);
+        await enqueueEvent(trx, 'payment-service', type, data);
+      }
+      return payment;
+    });
   }
 
   async findById(id: string) {
@@ -104,41 +154,25 @@ export class PaymentRepository implements PaymentStore {
     return { data: result.data.map(toPayment), hasMore: result.hasMore };
   }
 
-  async markCaptured(id: string, providerPaymentId: string) {
-    const [row] = await this.knex('payments')
-      .where({ id, status: 'processing' })
-      .update({
-        captured_at: this.knex.fn.now(),
-        provider_payment_id: providerPaymentId,
-        updated_at: this.knex.fn.now(),
-      })
-      .returning('*');
-    if (!row) throw new Error(`payment ${id} was not processing when its capture arrived`);
-    return toPayment(row as PaymentRow);
-  }
-
-  async transition(
+  async update(
     id: string,
-    to: PaymentStatus,
-    changes: Partial<Pick<Payment, 'failureCode' | 'failureMessage' | 'ledgerTransferId' | 'providerPaymentId'>>,
-    event?: (payment: Payment) => { type: string; data: Record<string, unknown> },
+    from: readonly PaymentStatus[],
+    changes: PaymentChanges,
+    options: { event?: EventOf<Payment>; where?: Partial<Pick<Payment, 'ledgerAction' | 'providerAction'>> } = {},
   ) {
+    const write = async (trx: Knex | Knex.Transaction) => {
+      let query = trx('payments').where({ id }).whereIn('status', from);
+      const { where = {} } = options;
+      if (where.ledgerAction !== undefined) query = query.where({ ledger_action: where.ledgerAction });
+      if (where.providerAction !== undefined) query = query.where({ provider_action: where.providerAction });
+      const [row] = await query.update({ ...toColumns(changes), updated_at: trx.fn.now() }).returning('*');
+      return row ? toPayment(row as PaymentRow) : undefined;
+    };
+    if (!options.event) return write(this.knex);
+    const event = options.event;
     return this.knex.transaction(async (trx) => {
-      const [row] = await trx('payments')
-        .where({ id })
-        .whereIn('status', sourcesOf(to))
-        .update({
-          status: to,
-          ...(changes.failureCode !== undefined ? { failure_code: changes.failureCode } : {}),
-          ...(changes.failureMessage !== undefined ? { failure_message: changes.failureMessage } : {}),
-          ...(changes.ledgerTransferId !== undefined ? { ledger_transfer_id: changes.ledgerTransferId } : {}),
-          ...(changes.providerPaymentId !== undefined ? { provider_payment_id: changes.providerPaymentId } : {}),
-          updated_at: trx.fn.now(),
-        })
-        .returning('*');
-      if (!row) return undefined;
-      const payment = toPayment(row as PaymentRow);
-      if (event) {
+      const payment = await write(trx);
+      if (payment) {
         const { type, data } = event(payment);
         await enqueueEvent(trx, 'payment-service', type, data);
       }
@@ -146,13 +180,20 @@ export class PaymentRepository implements PaymentStore {
     });
   }
 
-  async awaitingLedger(limit: number, olderThanSeconds: number) {
+  async dueForWork(limit: number) {
     const rows = await this.knex<PaymentRow>('payments')
-      .where({ status: 'processing' })
-      .whereNotNull('captured_at')
-      .whereNull('ledger_transfer_id')
-      .where('updated_at', '<', this.knex.raw('now() - make_interval(secs => ?)', [olderThanSeconds]))
-      .orderBy('updated_at')
+      .where((q) => q.whereNotNull('ledger_action').orWhereNotNull('provider_action'))
+      .where('next_attempt_at', '<=', this.knex.fn.now())
+      .orderBy('next_attempt_at')
+      .limit(limit);
+    return rows.map(toPayment);
+  }
+
+  async expired(limit: number) {
+    const rows = await this.knex<PaymentRow>('payments')
+      .whereIn('status', ['requires_action', 'requires_capture'])
+      .where('expires_at', '<=', this.knex.fn.now())
+      .orderBy('expires_at')
       .limit(limit);
     return rows.map(toPayment);
   }

@@ -1,64 +1,47 @@
 import { isDeepStrictEqual } from 'node:util';
-import { commonErrors, newId, type Logger, type PageRequest } from '@micropay/platform';
-import { cardFingerprint, inspectCard, type CardInput } from './card';
+import { commonErrors, newId, type PageRequest } from '@micropay/platform';
+import { cardFingerprint, inspectCard } from './card';
 import { paymentErrors } from './errors';
-import type { Payment } from './payment';
-import { presentPayment } from './presenters';
-import type { EventNotifier, LedgerGateway, PaymentObserver, PaymentProvider, PaymentStore } from './ports';
+import { boletoDueDate, type MethodInput } from './methods';
+import { cardOf, pixOf, boletoOf, type MethodDetails, type Payment } from './payment';
+import { PaymentSteps, paymentEvent, type StepDeps } from './payment-steps';
+import { ProviderRefusal } from './ports';
+import { parseTaxId } from './tax-id';
 
-export interface CreateCardPayment {
+export type CreatePayment = {
   amount: number;
   currency: string;
   account: string;
-  card: CardInput;
   description?: string;
   metadata?: Record<string, string>;
-}
+} & MethodInput;
 
-export interface PaymentServiceDeps {
-  store: PaymentStore;
-  provider: PaymentProvider;
-  ledger: LedgerGateway;
-  events: EventNotifier;
+export interface PaymentServiceDeps extends StepDeps {
   fingerprintSecret: string;
-  logger: Logger;
-  observer?: PaymentObserver;
 }
-
-const eventOf = (type: string) => (payment: Payment) => ({ type, data: presentPayment(payment) });
 
 /**
- * Card payments into a wallet. Each step is recorded before the next network call, and no
- * database transaction spans one: the payment exists (processing) before the provider is
- * called; the capture is recorded before the ledger is; the ledger credit is idempotent per
- * payment. So a crash or an unreachable peer leaves a payment that can be finished later,
- * never a charge without a record or a credit applied twice.
+ * Payments into a wallet, by card, Pix or boleto, through one state machine. Each step is
+ * recorded before the next network call, and no database transaction spans one: the payment
+ * exists before the provider is asked; the provider's answer is recorded before the ledger is
+ * asked; each ledger movement is keyed by the payment. So a crash or an unreachable peer leaves
+ * a payment that the settlement and recovery jobs finish, never a charge without a record or a
+ * credit applied twice.
  */
 export class PaymentService {
-  constructor(private readonly deps: PaymentServiceDeps) {}
+  readonly steps: PaymentSteps;
 
-  /** Whether a retry whose idempotency record is gone asks for the payment its key already made. */
-  private sameCardPayment(p: Payment, input: CreateCardPayment): boolean {
-    return (
-      p.method === 'card' &&
-      p.accountId === input.account &&
-      p.amount === input.amount &&
-      p.currency === input.currency &&
-      p.description === (input.description ?? null) &&
-      isDeepStrictEqual(p.metadata, input.metadata ?? {}) &&
-      p.card?.fingerprint === cardFingerprint(input.card.number, this.deps.fingerprintSecret) &&
-      p.card.expMonth === input.card.exp_month &&
-      p.card.expYear === input.card.exp_year
-    );
+  constructor(private readonly deps: PaymentServiceDeps) {
+    this.steps = new PaymentSteps(deps);
   }
 
-  async createCardPayment(customerId: string, input: CreateCardPayment, idempotencyKey: string): Promise<Payment> {
-    const { store, provider, ledger } = this.deps;
+  async create(customerId: string, input: CreatePayment, idempotencyKey: string): Promise<Payment> {
+    const { store, ledger, provider } = this.deps;
     // A retry after a crash (the idempotency lock expired) finds the payment the first attempt made.
     const existing = await store.findByIdempotencyKey(customerId, idempotencyKey);
     if (existing) {
       // The idempotency record (24 h) may be gone while the payment row keeps its key.
-      if (!this.sameCardPayment(existing, input)) {
+      if (!this.sameRequest(existing, input)) {
         throw commonErrors.idempotency_key_reused.create('This Idempotency-Key already made a different payment.', {
           param: 'Idempotency-Key',
         });
@@ -66,7 +49,7 @@ export class PaymentService {
       return this.resume(existing);
     }
 
-    const card = inspectCard(input.card, this.deps.fingerprintSecret);
+    const details = this.detailsOf(input);
     const wallet = await ledger.findAccount(input.account);
     if (!wallet || wallet.type !== 'wallet' || wallet.owner !== customerId) {
       throw paymentErrors.account_not_found.create(`No such wallet: ${input.account}.`, { param: 'account' });
@@ -79,86 +62,374 @@ export class PaymentService {
     }
 
     const now = new Date();
+    const expiresAt =
+      input.method === 'pix'
+        ? new Date(now.getTime() + input.pix.expiresAfterSeconds * 1000)
+        : input.method === 'boleto'
+          ? boletoDueDate(input.boleto.expiresAfterDays, now).expiresAt
+          : null;
+    const waitsForPayer = input.method !== 'card';
     const payment = await store.insert({
       id: newId('pay'),
       customerId,
       accountId: wallet.id,
       amount: input.amount,
       currency: input.currency,
-      method: 'card',
-      status: 'processing',
+      method: input.method,
+      status: waitsForPayer ? 'requires_action' : 'processing',
+      captureMethod: input.method === 'card' ? input.captureMethod : 'automatic',
+      amountCapturable: 0,
+      amountReceived: 0,
+      amountRefunded: 0,
       provider: provider.name,
       providerPaymentId: null,
-      card,
+      details,
       description: input.description ?? null,
       metadata: input.metadata ?? {},
       failureCode: null,
       failureMessage: null,
+      cancellationReason: null,
       idempotencyKey,
+      expiresAt,
+      authorizedAt: null,
       capturedAt: null,
+      ledgerHoldId: null,
       ledgerTransferId: null,
+      ledgerAction: null,
+      // Until the provider answers, the recovery job owns finding out what happened.
+      providerAction: waitsForPayer ? 'create' : 'lookup',
+      attempts: 0,
+      nextAttemptAt: new Date(now.getTime() + 30_000),
       createdAt: now,
       updatedAt: now,
     });
     this.deps.observer?.statusChanged(payment);
 
-    const charge = await provider.chargeCard({
-      paymentId: payment.id,
-      amount: payment.amount,
-      currency: payment.currency,
-      card: input.card,
-    });
-    if (charge.outcome === 'declined') {
-      const failed = await store.transition(
-        payment.id,
-        'failed',
-        {
-          failureCode: charge.declineCode,
-          failureMessage: charge.message,
-          providerPaymentId: charge.providerPaymentId,
-        },
-        eventOf('payment.failed'),
-      );
-      if (failed) this.deps.observer?.statusChanged(failed);
-      this.deps.events.wake();
-      throw this.declined(payment.id, charge.declineCode, charge.message);
+    if (input.method === 'card') return this.authorize(payment, input);
+    return this.issue(payment, true);
+  }
+
+  /** Card: the provider authorises (and, for automatic capture, captures); its answer is applied. */
+  private async authorize(payment: Payment, input: Extract<MethodInput, { method: 'card' }>): Promise<Payment> {
+    let outcome;
+    try {
+      outcome = await this.deps.provider.authorizeCard({
+        paymentId: payment.id,
+        amount: payment.amount,
+        currency: payment.currency,
+        card: input.card,
+        capture: input.captureMethod === 'automatic',
+      });
+    } catch (error) {
+      if (error instanceof ProviderRefusal) {
+        await this.steps.move(payment, ['processing'], {
+          status: 'failed',
+          failureCode: error.code,
+          failureMessage: error.message,
+          providerAction: null,
+        });
+        throw this.declined(payment.id, error.code, error.message);
+      }
+      // No answer: the charge may or may not exist. The recovery job asks the provider by our id.
+      this.deps.logger.warn({ err: error, payment_id: payment.id }, 'card authorisation outcome unknown');
+      return payment;
     }
-    return this.settle(await store.markCaptured(payment.id, charge.providerPaymentId));
+    const next = await this.steps.applyCardOutcome(payment, outcome);
+    if (next.status === 'failed') throw this.declined(next.id, next.failureCode!, next.failureMessage!);
+    return next;
   }
 
   /**
-   * Credits the wallet for a captured payment and marks it succeeded. When the ledger cannot be
-   * reached the payment stays processing; the settlement job calls this again later with the
-   * same idempotency key, so the ledger applies the credit exactly once.
+   * Pix and boleto: the provider issues the code the payer pays. Without an answer the request
+   * fails with 503 and the payment waits; a retry with the same Idempotency-Key (or the
+   * recovery job) asks again, and the provider, keyed by our payment id, issues the same code.
    */
-  async settle(payment: Payment): Promise<Payment> {
-    if (payment.status !== 'processing' || !payment.capturedAt || payment.ledgerTransferId) return payment;
-    let transferId: string;
+  async issue(payment: Payment, throwIfUnavailable: boolean): Promise<Payment> {
+    if (payment.status !== 'requires_action' || payment.providerAction !== 'create') return payment;
+    const { provider } = this.deps;
+    let details: MethodDetails;
+    let providerPaymentId: string;
     try {
-      ({ transferId } = await this.deps.ledger.creditWallet(payment));
+      const pix = pixOf(payment);
+      const boleto = boletoOf(payment);
+      if (pix) {
+        const issued = await provider.createPix({
+          paymentId: payment.id,
+          amount: payment.amount,
+          expiresAt: payment.expiresAt!,
+          description: payment.description,
+        });
+        providerPaymentId = issued.providerPaymentId;
+        details = {
+          pix: {
+            data: issued.data,
+            imageUrlPng: issued.imageUrlPng,
+            hostedInstructionsUrl: issued.hostedInstructionsUrl,
+          },
+        };
+      } else if (boleto) {
+        const issued = await provider.createBoleto({
+          paymentId: payment.id,
+          amount: payment.amount,
+          dueDate: boleto.dueDate,
+          expiresAt: payment.expiresAt!,
+          payer: { taxId: boleto.taxId, name: boleto.name, email: boleto.email },
+          description: payment.description,
+        });
+        providerPaymentId = issued.providerPaymentId;
+        details = {
+          boleto: {
+            ...boleto,
+            number: issued.number,
+            barcode: issued.barcode,
+            hostedVoucherUrl: issued.hostedVoucherUrl,
+          },
+        };
+      } else {
+        return payment;
+      }
     } catch (error) {
-      this.deps.logger.warn(
-        { err: error, payment_id: payment.id },
-        'ledger credit failed; payment stays processing and will be retried',
-      );
-      return payment;
+      if (error instanceof ProviderRefusal) {
+        await this.steps.move(payment, ['requires_action'], {
+          status: 'failed',
+          failureCode: error.code,
+          failureMessage: error.message,
+          providerAction: null,
+        });
+        throw commonErrors.upstream_unavailable.create(
+          `The provider refused the ${payment.method} charge: ${error.message}`,
+        );
+      }
+      if (throwIfUnavailable) {
+        throw commonErrors.upstream_unavailable.create(
+          'The payment provider is unavailable; retry with the same Idempotency-Key.',
+          { cause: error },
+        );
+      }
+      return this.steps.later(payment, error, `${payment.method} issue`);
     }
-    const succeeded = await this.deps.store.transition(
+    // The status stays requires_action; the event tells subscribers the payer can now pay.
+    const issued = await this.deps.store.update(
       payment.id,
-      'succeeded',
-      { ledgerTransferId: transferId },
-      eventOf('payment.succeeded'),
+      ['requires_action'],
+      { details, providerPaymentId, providerAction: null, nextAttemptAt: null },
+      { where: { providerAction: 'create' }, event: paymentEvent },
     );
-    if (succeeded) this.deps.observer?.statusChanged(succeeded);
     this.deps.events.wake();
-    return succeeded ?? ((await this.deps.store.findById(payment.id)) as Payment);
+    return issued ?? this.steps.reload(payment);
   }
 
-  /** One pass of the settlement job; true when there may be more work. */
-  async settleAwaitingLedger(batchSize = 20): Promise<boolean> {
-    const waiting = await this.deps.store.awaitingLedger(batchSize, 2);
-    for (const payment of waiting) await this.settle(payment);
-    return waiting.length === batchSize;
+  async capture(customerId: string, id: string, amountToCapture?: number): Promise<Payment> {
+    const payment = await this.get(customerId, id);
+    if (payment.status !== 'requires_capture') throw this.unexpected(payment, 'captured');
+    if (payment.expiresAt && payment.expiresAt.getTime() <= Date.now()) {
+      throw paymentErrors.payment_unexpected_state.create(`The authorisation of ${id} has expired.`, { param: 'id' });
+    }
+    const amount = amountToCapture ?? payment.amountCapturable;
+    if (amount > payment.amountCapturable) {
+      throw paymentErrors.amount_too_large.create(`At most ${payment.amountCapturable} can be captured.`, {
+        param: 'amount_to_capture',
+      });
+    }
+    // One conditional update decides a capture racing a cancel (or a second capture): one wins.
+    const claimed = await this.steps.move(payment, ['requires_capture'], {
+      status: 'processing',
+      amountCapturable: amount,
+      providerAction: 'capture',
+      nextAttemptAt: new Date(Date.now() + 10_000),
+    });
+    if (!claimed) throw this.unexpected(await this.steps.reload(payment), 'captured');
+    return this.completeCapture(claimed);
+  }
+
+  /** The provider captures the amount; then the ledger posts the hold for it (the rest is released). */
+  async completeCapture(payment: Payment): Promise<Payment> {
+    try {
+      await this.deps.provider.captureCard({ paymentId: payment.id, amount: payment.amountCapturable });
+    } catch (error) {
+      return this.steps.later(payment, error, 'card capture');
+    }
+    const captured = await this.steps.move(
+      payment,
+      ['processing'],
+      {
+        capturedAt: new Date(),
+        amountReceived: payment.amountCapturable,
+        amountCapturable: 0,
+        providerAction: null,
+        ledgerAction: 'post',
+        nextAttemptAt: new Date(Date.now() + 10_000),
+      },
+      { providerAction: 'capture' },
+    );
+    return captured ? this.steps.runLedger(captured) : this.steps.reload(payment);
+  }
+
+  async cancel(customerId: string, id: string): Promise<Payment> {
+    const payment = await this.get(customerId, id);
+    if (payment.status === 'requires_capture') {
+      const canceled = await this.cancelAuthorization(payment, 'requested_by_customer');
+      if (!canceled) throw this.unexpected(await this.steps.reload(payment), 'canceled');
+      return canceled;
+    }
+    if (payment.status === 'requires_action') {
+      const canceled = await this.withdraw(payment, 'requested_by_customer', true);
+      if (canceled.status !== 'canceled') throw this.unexpected(canceled, 'canceled');
+      return canceled;
+    }
+    throw this.unexpected(payment, 'canceled');
+  }
+
+  /** A manual-capture card: canceled at once (one conditional update), then provider and ledger released. */
+  async cancelAuthorization(
+    payment: Payment,
+    reason: 'requested_by_customer' | 'expired',
+  ): Promise<Payment | undefined> {
+    const canceled = await this.steps.move(payment, ['requires_capture'], {
+      status: 'canceled',
+      cancellationReason: reason,
+      amountCapturable: 0,
+      providerAction: 'cancel',
+      ledgerAction: 'void',
+      nextAttemptAt: new Date(Date.now() + 10_000),
+    });
+    return canceled ? this.work(canceled) : undefined;
+  }
+
+  /**
+   * Pix or boleto: the provider withdraws the charge first, so the payer can no longer pay it.
+   * When it was paid meanwhile, the payment settles instead of being canceled.
+   */
+  async withdraw(payment: Payment, reason: 'requested_by_customer' | 'expired', throwIfUnavailable: boolean) {
+    let answer;
+    try {
+      answer = await this.deps.provider.cancel(payment.id);
+    } catch (error) {
+      if (throwIfUnavailable)
+        throw commonErrors.upstream_unavailable.create('The payment provider is unavailable; retry later.', {
+          cause: error,
+        });
+      this.deps.logger.warn({ err: error, payment_id: payment.id }, 'provider unreachable; expiry retried later');
+      return payment;
+    }
+    if (answer.paid) {
+      return this.steps.applySettlement(
+        payment,
+        answer.amount ?? payment.amount,
+        payment.providerPaymentId ?? payment.id,
+      );
+    }
+    const canceled = await this.steps.move(payment, ['requires_action'], {
+      status: 'canceled',
+      cancellationReason: reason,
+      providerAction: null,
+      nextAttemptAt: null,
+    });
+    return canceled ?? this.steps.reload(payment);
+  }
+
+  /** One payment's owed work: the provider step first (it decides what the ledger must do), then the ledger's. */
+  async work(payment: Payment): Promise<Payment> {
+    let current = payment;
+    if (current.providerAction) current = await this.runProvider(current);
+    if (current.ledgerAction && !current.providerAction) current = await this.steps.runLedger(current);
+    return current;
+  }
+
+  private async runProvider(payment: Payment): Promise<Payment> {
+    const { provider } = this.deps;
+    switch (payment.providerAction) {
+      case 'lookup': {
+        let state;
+        try {
+          state = await provider.lookup(payment.id);
+        } catch (error) {
+          return this.steps.later(payment, error, 'provider lookup');
+        }
+        switch (state.state) {
+          case 'unknown':
+            // The provider never received the authorisation: nothing was charged. Cancelling it
+            // there first makes the provider refuse the original request should it still arrive.
+            try {
+              await provider.cancel(payment.id);
+            } catch (error) {
+              return this.steps.later(payment, error, 'provider cancel after lookup');
+            }
+            return (
+              (await this.steps.move(
+                payment,
+                ['processing'],
+                {
+                  status: 'failed',
+                  failureCode: 'provider_unavailable',
+                  failureMessage: 'The payment provider could not be reached; nothing was charged.',
+                  providerAction: null,
+                  nextAttemptAt: null,
+                },
+                { providerAction: 'lookup' },
+              )) ?? this.steps.reload(payment)
+            );
+          case 'captured':
+            return this.steps.applyCardOutcome(payment, {
+              outcome: 'captured',
+              providerPaymentId: state.providerPaymentId,
+            });
+          case 'authorized':
+            return this.steps.applyCardOutcome(payment, {
+              outcome: 'authorized',
+              providerPaymentId: state.providerPaymentId,
+            });
+          case 'declined':
+            return this.steps.applyCardOutcome(payment, {
+              outcome: 'declined',
+              providerPaymentId: state.providerPaymentId,
+              declineCode: state.declineCode,
+              message: state.message,
+            });
+          default:
+            return this.steps.later(payment, new Error(`unexpected provider state ${state.state}`), 'provider lookup');
+        }
+      }
+      case 'capture':
+        return this.completeCapture(payment);
+      case 'cancel':
+        try {
+          await provider.cancel(payment.id);
+        } catch (error) {
+          return this.steps.later(payment, error, 'provider cancel');
+        }
+        return (
+          (await this.steps.move(payment, [payment.status], { providerAction: null }, { providerAction: 'cancel' })) ??
+          this.steps.reload(payment)
+        );
+      case 'create':
+        return this.issue(payment, false);
+      default:
+        return payment;
+    }
+  }
+
+  /** One pass of the settlement job; true when there may be more due work. */
+  async workDue(batchSize = 20): Promise<boolean> {
+    const due = await this.deps.store.dueForWork(batchSize);
+    for (const payment of due) {
+      try {
+        await this.work(payment);
+      } catch (error) {
+        await this.steps.later(payment, error, 'settlement');
+      }
+    }
+    return due.length === batchSize;
+  }
+
+  /** One pass of the expiry job: lapsed authorisations are released, unpaid Pix and boletos withdrawn. */
+  async expireDue(batchSize = 50): Promise<boolean> {
+    const due = await this.deps.store.expired(batchSize);
+    for (const payment of due) {
+      if (payment.status === 'requires_capture') await this.cancelAuthorization(payment, 'expired');
+      else await this.withdraw(payment, 'expired', false);
+    }
+    return due.length === batchSize;
   }
 
   async get(customerId: string, id: string): Promise<Payment> {
@@ -172,10 +443,70 @@ export class PaymentService {
     return this.deps.store.listForCustomer(customerId, page);
   }
 
+  private detailsOf(input: CreatePayment): MethodDetails {
+    switch (input.method) {
+      case 'card':
+        return { card: inspectCard(input.card, this.deps.fingerprintSecret) };
+      case 'pix':
+        return { pix: { data: null, imageUrlPng: null, hostedInstructionsUrl: null } };
+      case 'boleto': {
+        const taxId = parseTaxId(input.boleto.taxId)!; // the request schema checked it
+        return {
+          boleto: {
+            number: null,
+            barcode: null,
+            hostedVoucherUrl: null,
+            dueDate: boletoDueDate(input.boleto.expiresAfterDays).dueDate,
+            name: input.boleto.name,
+            email: input.boleto.email,
+            taxIdType: taxId.type,
+            taxId: taxId.digits,
+          },
+        };
+      }
+    }
+  }
+
+  /** Whether a retry whose idempotency record is gone asks for the payment its key already made. */
+  private sameRequest(p: Payment, input: CreatePayment): boolean {
+    const common =
+      p.method === input.method &&
+      p.accountId === input.account &&
+      p.amount === input.amount &&
+      p.currency === input.currency &&
+      p.description === (input.description ?? null) &&
+      isDeepStrictEqual(p.metadata, input.metadata ?? {});
+    if (!common) return false;
+    const card = cardOf(p);
+    if (input.method === 'card') {
+      return (
+        card !== null &&
+        p.captureMethod === input.captureMethod &&
+        card.fingerprint === cardFingerprint(input.card.number, this.deps.fingerprintSecret) &&
+        card.expMonth === input.card.exp_month &&
+        card.expYear === input.card.exp_year
+      );
+    }
+    const boleto = boletoOf(p);
+    if (input.method === 'boleto') {
+      const taxId = parseTaxId(input.boleto.taxId);
+      return boleto !== null && boleto.name === input.boleto.name && boleto.taxId === taxId?.digits;
+    }
+    return true;
+  }
+
   private async resume(payment: Payment): Promise<Payment> {
-    if (payment.status === 'failed')
+    if (payment.status === 'failed' && payment.method === 'card')
       throw this.declined(payment.id, payment.failureCode ?? 'generic_decline', payment.failureMessage ?? 'Declined.');
-    return this.settle(payment);
+    if (payment.providerAction === 'create') return this.issue(payment, true);
+    return this.work(payment);
+  }
+
+  private unexpected(payment: Payment, wanted: string) {
+    return paymentErrors.payment_unexpected_state.create(
+      `Payment ${payment.id} is ${payment.status}; it cannot be ${wanted}.`,
+      { param: 'id', details: { status: payment.status } },
+    );
   }
 
   private declined(paymentId: string, declineCode: string, message: string) {

@@ -13,5 +13,7 @@ describeMigrationJob({
     OAUTH_CLIENT_ID: 'payment-service',
     OAUTH_CLIENT_SECRET: 'a-client-secret-of-32-characters!',
     CARD_FINGERPRINT_SECRET: 'a-fingerprint-secret-of-32-chars!',
+    SANDBOX_API_KEY: 'sk_sandbox_0123456789abcdef',
+    SANDBOX_WEBHOOK_SECRET: 'a-webhook-secret-of-32-characters',
   },
 });

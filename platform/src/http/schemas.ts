@@ -25,24 +25,30 @@ export const metadataSchema = z
   .refine((value) => Object.keys(value).length <= 20, { error: 'must have at most 20 keys' })
   .meta({ description: 'Up to 20 key/value pairs of your own.', example: { order_id: '6735' } });
 
-/** Query parameters of every list endpoint (docs/contract.md §3). */
-export function listQuerySchema(idPattern: RegExp) {
+/** Query parameters of every list endpoint (docs/contract.md §3), plus the list's own filters. */
+export function listQuerySchema<F extends z.ZodRawShape = Record<never, never>>(idPattern: RegExp, filters?: F) {
   const cursor = z.string().regex(idPattern, { error: 'must be an object id from a previous page' });
+  const page = {
+    limit: z.coerce
+      .number({ error: 'must be an integer between 1 and 100' })
+      .int({ error: 'must be an integer between 1 and 100' })
+      .min(1, { error: 'must be an integer between 1 and 100' })
+      .max(100, { error: 'must be an integer between 1 and 100' })
+      .default(10),
+    starting_after: cursor.optional(),
+    ending_before: cursor.optional(),
+  };
   return z
-    .strictObject({
-      limit: z.coerce
-        .number({ error: 'must be an integer between 1 and 100' })
-        .int({ error: 'must be an integer between 1 and 100' })
-        .min(1, { error: 'must be an integer between 1 and 100' })
-        .max(100, { error: 'must be an integer between 1 and 100' })
-        .default(10),
-      starting_after: cursor.optional(),
-      ending_before: cursor.optional(),
-    })
-    .refine((q) => !(q.starting_after && q.ending_before), {
+    .strictObject({ ...page, ...(filters ?? ({} as F)) })
+    .refine((q) => !((q as PageCursors).starting_after && (q as PageCursors).ending_before), {
       error: 'use either starting_after or ending_before, not both',
       path: ['ending_before'],
     });
+}
+
+interface PageCursors {
+  starting_after?: string;
+  ending_before?: string;
 }
 
 export function listResponseSchema<T extends z.ZodType>(item: T) {

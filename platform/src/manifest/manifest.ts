@@ -35,6 +35,12 @@ const ManifestSchema = z
     /** Every other service fetches its signing keys (JWKS), and peers callers their client tokens. */
     tokenIssuer: z.string(),
     services: z.array(ServiceSchema).min(1),
+    /** The sandbox provider: not a service (no schema, no chart of its own), routed only where it runs. */
+    sandbox: z.strictObject({
+      port: z.number().int().min(1).max(65535),
+      description: z.string().min(1),
+      routes: z.array(RouteSchema.omit({ service: true })),
+    }),
     routes: z.array(RouteSchema),
   })
   .superRefine((m, ctx) => {
@@ -60,6 +66,12 @@ const manifest = ManifestSchema.parse(data);
 /** Every MicroPay service, in start order (auth-service first: the others fetch its keys). */
 export const SERVICES: readonly ServiceManifest[] = manifest.services;
 export const SERVICE_NAMES: readonly string[] = SERVICES.map((s) => s.name);
+
+/** The sandbox provider's port and the public routes the gateway sends it, where it runs. */
+export const SANDBOX = {
+  port: manifest.sandbox.port,
+  routes: manifest.sandbox.routes.map((r) => ({ ...r, service: 'sandbox' })) as PublicRoute[],
+};
 
 /** The local gateway's port (API Gateway's place on one machine). */
 export const GATEWAY_PORT = manifest.gateway.port;

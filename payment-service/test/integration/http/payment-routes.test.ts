@@ -76,7 +76,7 @@ describe('payment-service POST /v1/payments (card)', () => {
     expect(res.status).to.equal(201);
     const row = await app.db.knex('payments').where({ id: res.body.id }).first();
     expect(JSON.stringify(row)).not.to.contain('5555555555554444');
-    expect(row.card_last4).to.equal('4444');
+    expect(row.method_details.card.last4).to.equal('4444');
     const outbox = await app.db.knex('outbox').select('payload');
     expect(JSON.stringify(outbox)).not.to.contain('5555555555554444');
     // Even a body logged whole by mistake keeps the card out: payment-service registers its card keys.
@@ -191,7 +191,7 @@ describe('payment-service POST /v1/payments (card)', () => {
     expect(retried.body.status).to.equal('succeeded');
   });
 
-  it('finishes a captured payment from the settlement job after the ledger comes back', async () => {
+  it('finishes a captured payment from the settlement job after the ledger comes back, backing off meanwhile', async () => {
     const { token, walletId } = await customerWithWallet(app);
     app.peers.transfersDown = true;
     const res = await pay(token, { method: 'card', amount: 1234, currency: 'usd', account: walletId, card: visa });
@@ -199,19 +199,26 @@ describe('payment-service POST /v1/payments (card)', () => {
     expect(res.body.status).to.equal('processing');
     expect(res.body.ledger_transfer).to.equal(null);
 
-    await app.deps.payments.settleAwaitingLedger();
-    expect((await app.db.knex('payments').where({ id: res.body.id }).first()).status).to.equal('processing');
+    const row = () => app.db.knex('payments').where({ id: res.body.id }).first();
+    const due = () =>
+      app.db.knex('payments').where({ id: res.body.id }).update({ next_attempt_at: app.db.knex.fn.now() });
+    await due();
+    await app.deps.payments.workDue();
+    const afterFailure = await row();
+    expect(afterFailure).to.include({ status: 'processing', ledger_action: 'credit', attempts: 2 });
+    // Backing off: the next attempt is scheduled in the future, so a pass now does nothing.
+    expect(new Date(afterFailure.next_attempt_at).getTime()).to.be.greaterThan(Date.now());
+    const requests = app.peers.transferRequests;
+    await app.deps.payments.workDue();
+    expect(app.peers.transferRequests).to.equal(requests);
 
     app.peers.transfersDown = false;
-    await app.db
-      .knex('payments')
-      .where({ id: res.body.id })
-      .update({ updated_at: app.db.knex.raw("now() - interval '1 minute'") });
-    await app.deps.payments.settleAwaitingLedger();
-    await app.deps.payments.settleAwaitingLedger();
+    await due();
+    await app.deps.payments.workDue();
     const done = await call(app.url, 'GET', `/v1/payments/${res.body.id}`, { token });
     expect(done.body.status).to.equal('succeeded');
     expect(app.peers.transfers.filter((t) => t.body.to_account === walletId)).to.have.length(1);
+    expect(app.peers.balance(walletId)).to.equal(1234);
     while (await app.deps.relay.relayBatch());
     expect(app.peers.events.filter((e) => e.data.id === res.body.id && e.type === 'payment.succeeded')).to.have.length(
       1,
