@@ -13,6 +13,8 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface E2eStack {
   gateway: string;
+  /** Each service's own port, behind the gateway (what a process inside the network reaches). */
+  services: Record<string, string>;
   /** Everything `npm start` printed, for failure reports. */
   output: string[];
   /** A client-credentials token of one of the stack's service clients, from its own secrets file. */
@@ -89,6 +91,12 @@ export async function startE2eStack(): Promise<E2eStack> {
   await start();
   return {
     gateway: `http://127.0.0.1:${ports[portVariable('gateway')]}`,
+    services: Object.fromEntries(
+      PROCESSES.filter((name) => name !== 'gateway').map((name) => [
+        name,
+        `http://127.0.0.1:${ports[portVariable(name)]}`,
+      ]),
+    ),
     output,
     async serviceToken(clientId, scopes) {
       const secrets = JSON.parse(await fs.readFile(path.join(dataDir, 'local-secrets.json'), 'utf8')) as {

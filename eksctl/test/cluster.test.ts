@@ -77,6 +77,20 @@ interface ClusterConfig {
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Which AWS actions each service may call (issue #5): nothing more is granted. */
+/** Every service registers itself, reports its health, looks its ids up by name and discovers peers. */
+const CLOUD_MAP_ACTIONS = [
+  'servicediscovery:RegisterInstance',
+  'servicediscovery:DeregisterInstance',
+  'servicediscovery:UpdateInstanceCustomHealthStatus',
+  'servicediscovery:DiscoverInstances',
+  'servicediscovery:DiscoverInstancesRevision',
+  'servicediscovery:ListNamespaces',
+  'servicediscovery:ListServices',
+];
+
+/** Actions IAM grants only on `"*"` (they have no resource type), so a statement of them alone may. */
+const RESOURCELESS_ACTIONS = ['servicediscovery:ListNamespaces', 'servicediscovery:ListServices'];
+
 const ALLOWED_ACTIONS: Record<string, string[]> = {
   'auth-service': [
     'cognito-idp:AdminConfirmSignUp',
@@ -84,26 +98,13 @@ const ALLOWED_ACTIONS: Record<string, string[]> = {
     'cognito-idp:AdminRemoveUserFromGroup',
     'cognito-idp:AdminGetUser',
     'cognito-idp:AdminListGroupsForUser',
-    'servicediscovery:RegisterInstance',
-    'servicediscovery:DeregisterInstance',
-    'servicediscovery:DiscoverInstances',
+    ...CLOUD_MAP_ACTIONS,
   ],
   // No sns:Publish until the ledger publishes events (it has no outbox yet).
-  'transaction-service': [
-    'servicediscovery:RegisterInstance',
-    'servicediscovery:DeregisterInstance',
-    'servicediscovery:DiscoverInstances',
-  ],
-  'payment-service': [
-    'servicediscovery:RegisterInstance',
-    'servicediscovery:DeregisterInstance',
-    'servicediscovery:DiscoverInstances',
-    'sns:Publish',
-  ],
+  'transaction-service': [...CLOUD_MAP_ACTIONS],
+  'payment-service': [...CLOUD_MAP_ACTIONS, 'sns:Publish'],
   'notification-service': [
-    'servicediscovery:RegisterInstance',
-    'servicediscovery:DeregisterInstance',
-    'servicediscovery:DiscoverInstances',
+    ...CLOUD_MAP_ACTIONS,
     'sqs:ReceiveMessage',
     'sqs:DeleteMessage',
     'sqs:ChangeMessageVisibility',
@@ -153,7 +154,9 @@ function clusterProblems(config: unknown): string[] {
     const statements = sa.attachPolicy?.Statement ?? [];
     if (statements.length === 0) problems.push(`${service}: no inline policy`);
     for (const s of statements) {
+      const resourceless = list(s.Action).every((action) => RESOURCELESS_ACTIONS.includes(action));
       for (const resource of list(s.Resource)) {
+        if (resource === '*' && resourceless) continue;
         if (resource.includes('*'))
           problems.push(`${service}: statement ${s.Sid} grants on "${resource}": a wildcard resource`);
         else if (!resource.startsWith(`arn:aws:`) || !resource.includes(`:${SAMPLE.AWS_ACCOUNT_ID}:`))

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
-import { peerUrlVariable, SERVICES, TOKEN_ISSUER } from '@micropay/platform';
+import { lockDirectory, peerUrlVariable, SERVICES, TOKEN_ISSUER } from '@micropay/platform';
 import { loadOrCreateLocalSecrets, SERVICE_CLIENTS, type LocalSecrets } from './local-secrets';
 import { PROCESSES, REPO_ROOT, type LocalConfig, type ProcessName } from './local-config';
 
@@ -107,6 +108,9 @@ async function waitUntilReady(
  */
 export async function startPlatform(options: LaunchOptions): Promise<RunningPlatform> {
   const { config } = options;
+  await fs.mkdir(config.dataDir, { recursive: true });
+  // A second `npm start` on the same data stops here, before any service opens a database.
+  const lock = await lockDirectory(path.join(config.dataDir, 'npm-start.lock'), 'npm start', config.dataDir);
   const secrets = await loadOrCreateLocalSecrets(config.dataDir);
   const { env, url } = environments(config, secrets);
   const children = new Map<ProcessName, ChildProcess>();
@@ -133,6 +137,10 @@ export async function startPlatform(options: LaunchOptions): Promise<RunningPlat
 
   const stop = async () => {
     stopping = true;
+    await stopChildren();
+    await lock.release();
+  };
+  const stopChildren = async () => {
     const running = [...children.values()];
     await Promise.all(
       running.map(

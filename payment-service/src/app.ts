@@ -13,6 +13,7 @@ export function createApp(deps: Dependencies) {
     logger: deps.logger,
     metrics: deps.metrics,
     lifecycle: deps.lifecycle,
+    trustProxy: deps.config.http.trustProxy,
     readinessCheck: () => deps.db.ping(),
     openapi: {
       title: 'MicroPay payment-service',

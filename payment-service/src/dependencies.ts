@@ -2,6 +2,7 @@ import {
   clientCredentialsTokenSource,
   createTokenVerifier,
   eventPublisher,
+  discoveryFromConfig,
   IdempotencyStore,
   OutboxRelay,
   PeerClient,
@@ -48,7 +49,7 @@ export function createDependencies(
   overrides: { verifier?: TokenVerifier; provider?: PaymentProvider } = {},
 ): Dependencies {
   const { config, db, logger, metrics } = infra;
-  const discovery = new StaticDiscovery({ ...config.peers, sandbox: config.sandbox.url });
+  const discovery = discoveryFromConfig(config.discovery, logger);
   const tokens = clientCredentialsTokenSource({ ...config.clientCredentials, timeoutMs: config.peerTimeoutMs });
   const peer = (target: string) =>
     new PeerClient({ target, discovery, metrics, logger, tokens, timeoutMs: config.peerTimeoutMs });
@@ -56,9 +57,10 @@ export function createDependencies(
   const ledgerPeer = peer('transaction-service');
   // The sandbox takes an API key, as a PSP does, instead of our client-credentials tokens.
   const sandboxKey = { getToken: async () => config.sandbox.apiKey, invalidate: () => undefined };
+  // The provider is outside MicroPay: found by its URL, never in Cloud Map.
   const providerPeer = new PeerClient({
     target: 'sandbox',
-    discovery,
+    discovery: new StaticDiscovery({ sandbox: config.sandbox.url }),
     metrics,
     logger,
     tokens: sandboxKey,

@@ -5,7 +5,7 @@ import {
   IdempotencyStore,
   OutboxRelay,
   PeerClient,
-  StaticDiscovery,
+  discoveryFromConfig,
   type ServiceInfrastructure,
   type TokenVerifier,
 } from '@micropay/platform';
@@ -30,7 +30,7 @@ export interface Dependencies extends Infrastructure {
 export function createDependencies(infra: Infrastructure, overrides: { verifier?: TokenVerifier } = {}): Dependencies {
   const { config, db, logger, metrics } = infra;
   const ledgerCounters = ledgerMetrics(metrics);
-  const discovery = new StaticDiscovery(config.peers);
+  const discovery = discoveryFromConfig(config.discovery, logger);
   const tokens = clientCredentialsTokenSource({ ...config.clientCredentials, timeoutMs: config.peerTimeoutMs });
   const subscribers = config.eventSubscribers.map(
     (target) => new PeerClient({ target, discovery, metrics, logger, tokens, timeoutMs: config.peerTimeoutMs }),

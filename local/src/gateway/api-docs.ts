@@ -43,7 +43,8 @@ export function apiDocsRouter(upstreams: Record<string, string>): Router {
   });
   router.use('/docs/assets', express.static(path.resolve(getAbsoluteFSPath()), { index: false }));
   router.get('/docs/openapi/:service.json', async (req, res) => {
-    const upstream = upstreams[req.params.service];
+    // Own keys only: `constructor.json` or `__proto__.json` name no service.
+    const upstream = Object.hasOwn(upstreams, req.params.service) ? upstreams[req.params.service] : undefined;
     if (!upstream) throw commonErrors.resource_missing.create('No such service.');
     let doc: Record<string, unknown>;
     try {

@@ -17,6 +17,8 @@ export const gatewayConfigSchema = z
     /** Where the sandbox provider runs; unset, its /v1/sandbox routes answer 404. */
     SANDBOX_URL: env.url().optional(),
     SHUTDOWN_TIMEOUT_MS: env.int(10_000),
+    /** A frozen service gets 504 upstream_timeout after this long, not a request held open. */
+    GATEWAY_UPSTREAM_TIMEOUT_MS: env.int(10_000, 100),
   })
   .transform((e) => ({
     http: { host: e.HOST, port: e.PORT },
@@ -29,6 +31,7 @@ export const gatewayConfigSchema = z
       ...(e.SANDBOX_URL ? { sandbox: e.SANDBOX_URL } : {}),
     } as Record<string, string>,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    upstreamTimeoutMs: e.GATEWAY_UPSTREAM_TIMEOUT_MS,
   }));
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import {
   commonErrors,
+  defineErrors,
   isPublicPath,
   matchPublicRoute,
   createServiceApp,
@@ -22,7 +23,14 @@ export interface GatewayDeps {
   logger: Logger;
   metrics: Metrics;
   lifecycle: Lifecycle;
+  /** How long a request may wait for its service before the gateway answers 504. */
+  upstreamTimeoutMs?: number;
 }
+
+/** A service that accepted the request but did not answer in time (frozen, overloaded). */
+const upstreamTimeout = defineErrors({
+  upstream_timeout: { status: 504, type: 'api_error', description: 'The service did not answer in time; retry later.' },
+}).upstream_timeout;
 
 /** Like API Gateway's JWT authorizer: any valid access token (user or client) passes. */
 const AUTHORIZED = { public: false, users: true, clientScopes: [] as string[] };
@@ -33,6 +41,7 @@ const AUTHORIZED = { public: false, users: true, clientScopes: [] as string[] };
  * webhook signatures still verify).
  */
 export function createGatewayApp(deps: GatewayDeps) {
+  const timedOutRequests = new WeakSet<object>();
   const proxies = Object.fromEntries(
     Object.entries(deps.upstreams).map(([service, target]) => [
       service,
@@ -40,17 +49,22 @@ export function createGatewayApp(deps: GatewayDeps) {
         target,
         changeOrigin: false,
         xfwd: true,
-        proxyTimeout: 30_000,
+        proxyTimeout: deps.upstreamTimeoutMs ?? 10_000,
         on: {
           proxyReq: (proxyReq, req) => {
             proxyReq.setHeader('x-request-id', (req as Request).res?.locals.requestId ?? '');
+            proxyReq.once('timeout', () => timedOutRequests.add(req));
           },
           error: (error, req, res) => {
-            deps.logger.warn({ err: error, service }, 'upstream unreachable');
+            // http-proxy aborts the upstream request at proxyTimeout; the error then is ECONNRESET.
+            const timedOut = timedOutRequests.has(req);
+            deps.logger.warn({ err: error, service, timed_out: timedOut }, 'upstream unreachable');
             const response = res as ServerResponse;
             if (response.headersSent) return;
-            const appError = commonErrors.upstream_unavailable.create(`${service} is unavailable; retry later.`);
-            response.writeHead(503, { 'content-type': 'application/json' });
+            const appError = timedOut
+              ? upstreamTimeout.create(`${service} did not answer within ${deps.upstreamTimeoutMs ?? 10_000} ms.`)
+              : commonErrors.upstream_unavailable.create(`${service} is unavailable; retry later.`);
+            response.writeHead(appError.status, { 'content-type': 'application/json', 'retry-after': '1' });
             response.end(JSON.stringify(errorBody(appError, (req as Request).res?.locals.requestId)));
           },
         },
@@ -83,6 +97,8 @@ export function createGatewayApp(deps: GatewayDeps) {
     logger: deps.logger,
     metrics: deps.metrics,
     lifecycle: deps.lifecycle,
+    // The edge: clients connect directly, so no X-Forwarded-For they send is believed.
+    trustProxy: false,
     readinessCheck: async () => {
       const results = await Promise.all(
         Object.entries(deps.upstreams).map(async ([service, url]) => {

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     logger,
     metrics: new Metrics('local-gateway'),
     lifecycle,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
   });
   await runService({
     app,

@@ -125,6 +125,44 @@ describe('local gateway', () => {
     }
   });
 
+  it('answers 504 upstream_timeout with the error body when a service accepts but never answers', async () => {
+    const frozen = express();
+    frozen.use(() => undefined); // holds every request, as a SIGSTOPped process does
+    const upstream = await listen(frozen);
+    const app = createGatewayApp({
+      upstreams: { 'payment-service': upstream.url },
+      verifier: issuer.verifier(),
+      logger: testLogger('local-gateway'),
+      metrics: new Metrics('local-gateway', { defaultMetrics: false }),
+      lifecycle: new Lifecycle(),
+      upstreamTimeoutMs: 200,
+    });
+    const server = await listen(app);
+    try {
+      const res = await call(server.url, 'GET', '/v1/payments', { token: await issuer.userToken('usr_1') });
+      expect(res.status).to.equal(504);
+      expect(res.body.error).to.include({ code: 'upstream_timeout', type: 'api_error' });
+      expect(res.body.error.request_id).to.be.a('string');
+    } finally {
+      await server.close();
+      await upstream.close();
+    }
+  });
+
+  it('answers 404 for a docs document of no service, including Object.prototype names', async () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'nope']) {
+      const res = await call(gateway.url, 'GET', `/docs/openapi/${name}.json`);
+      expect(res.status, name).to.equal(404);
+      expect(res.body.error.code, name).to.equal('resource_missing');
+    }
+  });
+
+  it('answers 431 with the error body when the headers are too large', async () => {
+    const res = await call(gateway.url, 'GET', '/v1/payments', { headers: { 'x-big': 'a'.repeat(20_000) } });
+    expect(res.status).to.equal(431);
+    expect(res.body.error).to.include({ code: 'headers_too_large', type: 'invalid_request_error' });
+  });
+
   it('serves the API docs page, its assets and every service document pointed at the gateway', async () => {
     const page = await call(gateway.url, 'GET', '/docs');
     expect(page.status).to.equal(200);

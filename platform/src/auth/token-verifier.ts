@@ -84,6 +84,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       } catch (error) {
         throw mapVerificationError(error);
       }
+      // A token minted "later" (a skewed or compromised signer) would outlive its stated lifetime.
+      const skew = options.clockToleranceSeconds ?? 5;
+      if ((claims.iat as number) > Math.floor(Date.now() / 1000) + skew) {
+        throw invalid('The token was issued in the future.');
+      }
       if (claims.token_use !== 'access') throw invalid('The token is not an access token.');
       if (typeof claims.client_id !== 'string') throw invalid('The token has no client_id.');
       if (options.clientIds && !options.clientIds.includes(claims.client_id)) {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { peerUrlVariable, serviceManifest } from '../manifest/manifest';
@@ -19,6 +20,56 @@ export function serviceEnv(service: string) {
     MICROPAY_DATA_DIR: z.string().min(1).default('.micropay'),
     MIGRATE_ON_START: env.bool(true),
     SHUTDOWN_TIMEOUT_MS: env.int(10_000),
+    TRUSTED_PROXIES: trustedProxiesEnv(),
+    ...peerUrlsEnv(service),
+    ...cloudMapEnv(service),
+  };
+}
+
+/**
+ * Whose `X-Forwarded-For` entries are believed (docs/operations.md): a number is how many proxies
+ * stand in front of the service (`2` behind API Gateway → ALB; each appends the address it saw,
+ * so only the entry the outermost one wrote is the client, whatever the client sent before it);
+ * otherwise a comma-separated list of addresses, CIDRs or `loopback` for proxies no client can
+ * impersonate. The default trusts the local gateway on loopback and nothing else.
+ */
+export type TrustProxy = number | string[];
+
+function trustedProxiesEnv() {
+  return z
+    .string()
+    .default('loopback')
+    .transform((v): TrustProxy =>
+      /^\d+$/.test(v.trim())
+        ? Number(v.trim())
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    );
+}
+
+/**
+ * AWS Cloud Map (docs/deploy.md, "Discovery"): unset `CLOUD_MAP_NAMESPACE` means peers are found
+ * only through `<PEER>_SERVICE_URL`. The chart passes the namespace, the service and `POD_IP`.
+ */
+function cloudMapEnv(service: string) {
+  return {
+    CLOUD_MAP_NAMESPACE: z.string().min(1).optional(),
+    CLOUD_MAP_SERVICE: z.string().min(1).default(service),
+    /** Seconds-scale: how long a peer's instances are used before a background refresh. */
+    CLOUD_MAP_CACHE_TTL_MS: env.int(5000),
+    /** How often readiness is reported as the instance's custom health status. */
+    CLOUD_MAP_HEALTH_INTERVAL_MS: env.int(10_000, 100),
+    /** The SDK's standard endpoint override (a fake Cloud Map in tests). */
+    AWS_ENDPOINT_URL_SERVICEDISCOVERY: env.url().optional(),
+    AWS_REGION: z.string().min(1).optional(),
+    POD_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+    /** The instance id: the pod name in Kubernetes, else the host name. */
+    POD_NAME: z.string().min(1).optional(),
+    HOSTNAME: z.string().min(1).optional(),
+    /** Registered as the instance's `version` attribute (the image tag). */
+    SERVICE_VERSION: z.string().min(1).default('dev'),
   };
 }
 
@@ -47,10 +98,29 @@ type ServiceEnv = z.output<z.ZodObject<ReturnType<typeof serviceEnv>>>;
 export interface BaseConfig {
   service: string;
   environment: 'development' | 'test' | 'production';
-  http: { host: string; port: number };
+  http: { host: string; port: number; trustProxy: TrustProxy };
   log: { level: string };
   database: { url?: string; poolMax: number; dataDir: string; schema: string; migrateOnStart: boolean };
   shutdownTimeoutMs: number;
+  discovery: DiscoveryConfig;
+}
+
+export interface DiscoveryConfig {
+  /** `<PEER>_SERVICE_URL` of each peer: the whole answer without Cloud Map, the fallback with it. */
+  peers: Record<string, string>;
+  cloudMap?: {
+    namespace: string;
+    service: string;
+    instanceId: string;
+    /** Unset outside a pod: the process discovers peers but does not register itself. */
+    ipv4?: string;
+    port: number;
+    version: string;
+    region?: string;
+    endpoint?: string;
+    cacheTtlMs: number;
+    healthIntervalMs: number;
+  };
 }
 
 export function baseConfig(e: ServiceEnv, service: string): BaseConfig {
@@ -58,7 +128,7 @@ export function baseConfig(e: ServiceEnv, service: string): BaseConfig {
   return {
     service,
     environment: e.NODE_ENV,
-    http: { host: e.HOST, port: e.PORT },
+    http: { host: e.HOST, port: e.PORT, trustProxy: e.TRUSTED_PROXIES },
     log: { level: e.LOG_LEVEL },
     database: {
       url: e.DATABASE_URL,
@@ -68,6 +138,23 @@ export function baseConfig(e: ServiceEnv, service: string): BaseConfig {
       migrateOnStart: e.MIGRATE_ON_START,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    discovery: {
+      peers: peerUrls(e, service),
+      cloudMap: e.CLOUD_MAP_NAMESPACE
+        ? {
+            namespace: e.CLOUD_MAP_NAMESPACE,
+            service: e.CLOUD_MAP_SERVICE,
+            instanceId: e.POD_NAME ?? e.HOSTNAME ?? os.hostname(),
+            ipv4: e.POD_IP,
+            port: e.PORT,
+            version: e.SERVICE_VERSION,
+            region: e.AWS_REGION,
+            endpoint: e.AWS_ENDPOINT_URL_SERVICEDISCOVERY,
+            cacheTtlMs: e.CLOUD_MAP_CACHE_TTL_MS,
+            healthIntervalMs: e.CLOUD_MAP_HEALTH_INTERVAL_MS,
+          }
+        : undefined,
+    },
   };
 }
 

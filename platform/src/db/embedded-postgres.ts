@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { lockDirectory, type DirectoryLock } from './directory-lock';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL for the `pg` driver. */
@@ -20,11 +21,27 @@ export interface EmbeddedPostgresOptions {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const { PGlite, PGLiteSocketServer } = await loadPglite();
-  if (options.dataDir) await fs.mkdir(options.dataDir, { recursive: true });
-  const db = await PGlite.create(
-    options.dataDir ?? 'memory://',
-    options.loadDataDir ? { loadDataDir: options.loadDataDir } : {},
-  );
+  let lock: DirectoryLock | undefined;
+  if (options.dataDir) {
+    await fs.mkdir(options.dataDir, { recursive: true });
+    // Beside the directory, not in it: PostgreSQL owns what is inside.
+    lock = await lockDirectory(`${options.dataDir}.lock`, process.argv[1] ?? 'node', options.dataDir);
+  }
+  let db: Awaited<ReturnType<typeof PGlite.create>>;
+  try {
+    db = await PGlite.create(
+      options.dataDir ?? 'memory://',
+      options.loadDataDir ? { loadDataDir: options.loadDataDir } : {},
+    );
+  } catch (error) {
+    await lock?.release();
+    throw new Error(
+      `The embedded database in ${options.dataDir ?? 'memory'} cannot be opened (${String(error)}). ` +
+        'Nothing else has it open (it is locked), so its files are damaged: move the directory aside ' +
+        'to start with an empty database, or restore it from a copy.',
+      { cause: error },
+    );
+  }
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
   await server.start();
   return {
@@ -32,6 +49,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     async stop() {
       await server.stop();
       await db.close();
+      await lock?.release();
     },
   };
 }

@@ -110,6 +110,7 @@ export const commonErrors = defineErrors({
     type: 'idempotency_error',
     description: 'A request with this Idempotency-Key is still being processed; retry later.',
   },
+  headers_too_large: { status: 431, description: 'The request headers are larger than the server accepts (16 kB).' },
   rate_limited: { status: 429, description: 'Too many requests; retry after the Retry-After delay.' },
   upstream_unavailable: { status: 503, description: 'A service this request depends on is unavailable; retry later.' },
   service_unavailable: { status: 503, description: 'The service is starting or shutting down.' },

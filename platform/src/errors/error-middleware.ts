@@ -7,13 +7,24 @@ import { validationError } from './validation-error';
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
+  /** zlib's, when a compressed body is corrupt (Z_DATA_ERROR, Z_BUF_ERROR, …). */
+  code?: string;
 }
 
 /** Maps anything thrown by a handler or middleware to an AppError; unknown errors become a bare 500. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) return validationError(error);
+  // Express could not percent-decode a path segment (`/v1/accounts/%zz`).
+  if (error instanceof URIError) {
+    return commonErrors.parameter_invalid.create('A path parameter is not valid percent-encoding.');
+  }
   const parserError = error as BodyParserError;
+  if (parserError?.code?.startsWith('Z_') && parserError.status === 400) {
+    return commonErrors.invalid_json.create(
+      'The request body could not be decompressed: it is not what its Content-Encoding says.',
+    );
+  }
   switch (parserError?.type) {
     case 'entity.parse.failed':
       return commonErrors.invalid_json.create(`The request body is not valid JSON: ${parserError.message}`);

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { commonErrors } from '../errors/app-error';
 import { errorMiddleware, notFoundMiddleware } from '../errors/error-middleware';
 import type { Metrics } from '../metrics/metrics';
+import type { TrustProxy } from '../config/service-config';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import { buildOpenApiDocument, type OpenApiInfo } from '../openapi/openapi-document';
@@ -25,6 +26,11 @@ export interface ServiceAppOptions {
   routes: AnyRoute[];
   verifier?: TokenVerifier;
   idempotency?: IdempotencyStore;
+  /**
+   * Proxies whose X-Forwarded-For is believed for `req.ip` (the per-IP rate limit, logs):
+   * `TRUSTED_PROXIES`, by default loopback only; `false` at the edge (the local gateway).
+   */
+  trustProxy?: TrustProxy | false;
   /** Mounted before the JSON body parser (e.g. a proxy that streams bodies). */
   rawRouters?: { path: string; router: Router }[];
 }
@@ -38,7 +44,7 @@ export function createServiceApp(options: ServiceAppOptions): Application {
   const { logger, metrics, lifecycle } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', options.trustProxy ?? ['loopback']);
   app.set('query parser', 'simple');
 
   app.use((req, res, next) => {

@@ -7,6 +7,7 @@ import { authenticateRequest } from '../auth/authenticate';
 import type { AuthPolicy } from '../auth/policy';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import { idempotencyKeyOf, runIdempotently } from '../idempotency/idempotent-request';
+import { unstorableInput } from './storable-input';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -95,6 +96,10 @@ export function routeHandler(route: AnyRoute, deps: RouteDependencies): RequestH
     }
 
     if (route.request?.body) assertMediaType(req, route.bodyType ?? 'json');
+
+    const unstorable =
+      unstorableInput(req.params) ?? unstorableInput(req.query) ?? unstorableInput(req.body as unknown);
+    if (unstorable) throw unstorable;
 
     const params = parseOrThrow(route.request?.params, req.params);
     const query = parseOrThrow(route.request?.query, req.query);

@@ -27,7 +27,7 @@ export function routeErrors(route: AnyRoute): ErrorSpec[] {
   if (!route.auth.public) codes.push(c.authentication_required, c.invalid_token, c.forbidden);
   if (route.auth.clientScopes?.length) codes.push(c.insufficient_scope);
   if (route.idempotency) codes.push(c.idempotency_key_missing, c.idempotency_key_reused, c.idempotency_key_in_use);
-  codes.push(c.internal_error, c.service_unavailable, c.upstream_unavailable);
+  codes.push(c.headers_too_large, c.internal_error, c.service_unavailable, c.upstream_unavailable);
   return [...new Map(codes.map((spec) => [spec.code, spec])).values()];
 }
 

@@ -1,9 +1,12 @@
 import type { Application } from 'express';
+import type { AddressInfo } from 'node:net';
 import type { BaseConfig } from '../config/service-config';
 import { openDatabase, type Database } from '../db/database';
 import type { Migration } from '../db/migrate';
 import { createLogger, type Logger, type LogSecrets } from '../logging/logger';
 import { Metrics } from '../metrics/metrics';
+import { keepCloudMapPresence } from '../discovery/cloud-map-presence';
+import { registrationFromConfig } from '../discovery/discovery-from-config';
 import { Lifecycle } from './lifecycle';
 import { runService, type RunningService } from './run-service';
 
@@ -39,9 +42,12 @@ export async function openInfrastructure(
 /** What a service's dependencies are built from: its config plus the shared infrastructure. */
 export type ServiceInfrastructure<C> = Infrastructure & { config: C };
 
-/** Listens on the configured address with graceful shutdown on SIGTERM/SIGINT. */
-export function serve(app: Application, config: BaseConfig, infra: Infrastructure): Promise<RunningService> {
-  return runService({
+/**
+ * Listens on the configured address with graceful shutdown on SIGTERM/SIGINT; with Cloud Map
+ * configured, the process registers itself and deregisters when shutdown begins.
+ */
+export async function serve(app: Application, config: BaseConfig, infra: Infrastructure): Promise<RunningService> {
+  const running = await runService({
     app,
     ...config.http,
     logger: infra.logger,
@@ -49,6 +55,20 @@ export function serve(app: Application, config: BaseConfig, infra: Infrastructur
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     handleSignals: true,
   });
+  const { port } = running.server.address() as AddressInfo;
+  const registration = registrationFromConfig(config.discovery, infra.logger, { port });
+  if (registration) {
+    keepCloudMapPresence({
+      registration,
+      readyzUrl: `${running.url}/readyz`,
+      intervalMs: config.discovery.cloudMap?.healthIntervalMs ?? 10_000,
+      lifecycle: infra.lifecycle,
+      logger: infra.logger,
+    });
+  } else if (config.discovery.cloudMap) {
+    infra.logger.warn('CLOUD_MAP_NAMESPACE is set but POD_IP is not: discovering peers, not registering');
+  }
+  return running;
 }
 
 /** For `main().catch(...)`: a service that cannot start says why and exits non-zero. */

@@ -2,6 +2,7 @@ import type { Application } from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { answerClientErrors } from './client-errors';
 import type { Lifecycle } from './lifecycle';
 
 export interface RunningService {
@@ -25,6 +26,7 @@ export interface RunServiceOptions {
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
   const { app, logger, lifecycle } = options;
   const server = http.createServer(app);
+  answerClientErrors(server);
   // Longer than a typical load balancer idle timeout, so the LB closes idle connections first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -41,6 +43,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     stopping ??= (async () => {
       logger.info({ reason }, 'shutting down');
       lifecycle.beginShutdown();
+      await lifecycle.leave((name, error) => logger.error({ err: error, resource: name }, 'leaving failed'));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their in-flight requests finish; close them as
       // they do, so shutdown takes as long as the slowest request, not the whole timeout.

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
+import { answerClientErrors } from '../runtime/client-errors';
 
 export interface Listening {
   url: string;
@@ -11,6 +12,7 @@ export interface Listening {
 /** Serves an app (or any request listener) on a free loopback port. */
 export async function listen(app: RequestListener): Promise<Listening> {
   const server = http.createServer(app);
+  answerClientErrors(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {

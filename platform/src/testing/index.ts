@@ -7,4 +7,5 @@ export * from './test-env';
 export * from './migration-job-suite';
 export * from './test-app';
 export * from './fake-aws';
+export * from './fake-cloud-map';
 export * from './browser';

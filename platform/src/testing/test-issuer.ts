@@ -13,6 +13,8 @@ export interface TokenOptions {
   clientId?: string;
   kid?: string;
   extra?: Record<string, unknown>;
+  /** Moves `iat` (and `exp` with it) by this many seconds: a token "from the future". */
+  issuedAtOffsetSeconds?: number;
 }
 
 /**
@@ -75,7 +77,7 @@ export class TestIssuer {
   }
 
   private async sign(claims: Record<string, unknown>, options: TokenOptions): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(Date.now() / 1000) + (options.issuedAtOffsetSeconds ?? 0);
     const expiresIn = options.expiresInSeconds ?? 300;
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? this.kid, typ: 'JWT' })

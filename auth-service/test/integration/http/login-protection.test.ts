@@ -143,6 +143,18 @@ describe('auth-service brute-force protection', () => {
       expect(await app.db.knex('users').where({ email })).to.have.length(0);
     });
 
+    it('cannot be bypassed by rotating X-Forwarded-For: only the configured proxies are believed', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        const res = await call(app.url, 'POST', '/v1/auth/refresh', {
+          body: { refresh_token: 'not-a-token' },
+          headers: { 'x-forwarded-for': `203.0.113.${i + 10}, 10.0.0.1` },
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(-3)).to.deep.equal([429, 429, 429]);
+    });
+
     it('does not limit the discovery endpoints other services poll', async () => {
       for (let i = 0; i < 5; i += 1)
         expect((await call(app.url, 'GET', '/.well-known/jwks.json')).status).to.equal(200);

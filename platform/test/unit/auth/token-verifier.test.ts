@@ -45,6 +45,7 @@ describe('createTokenVerifier', () => {
 
   const refusals: [string, (i: TestIssuer, o: TestIssuer) => Promise<string> | string][] = [
     ['an expired token', (i) => i.userToken('usr_1', { expiresInSeconds: -120 })],
+    ['a token issued in the future', (i) => i.userToken('usr_1', { issuedAtOffsetSeconds: 120 })],
     ['alg: none', (i) => i.unsignedToken('usr_1')],
     ['HS256 signed with the public key', (i) => i.hs256WithPublicKey('usr_1')],
     ['a token signed by another key with an unknown kid', (_i, o) => o.userToken('usr_1', { issuer: _i.issuer })],
@@ -60,6 +61,11 @@ describe('createTokenVerifier', () => {
       expect(error.code).to.equal('invalid_token');
     });
   }
+
+  it('accepts a token issued a little in the future, within the clock-skew allowance', async () => {
+    const caller = await issuer.verifier().verify(await issuer.userToken('usr_1', { issuedAtOffsetSeconds: 3 }));
+    expect(caller.sub).to.equal('usr_1');
+  });
 
   it('verifies against an in-process key set (the issuer checking its own tokens) and exposes session and username', async () => {
     const keys = createLocalJWKSet({ keys: [issuer.publicJwk] });

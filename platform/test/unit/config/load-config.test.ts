@@ -42,7 +42,11 @@ describe('loadConfig', () => {
     const parsed = loadConfig(schema, { SECRET: 'x'.repeat(16), MICROPAY_DATA_DIR: '/tmp/mp' });
     const base = baseConfig(parsed, 'payment-service');
     expect(base.database).to.include({ dataDir: '/tmp/mp/payment-service', schema: 'payments', migrateOnStart: true });
-    expect(base.http).to.deep.equal({ host: '127.0.0.1', port: 8083 });
+    expect(base.http).to.deep.equal({ host: '127.0.0.1', port: 8083, trustProxy: ['loopback'] });
+    expect(z.object(serviceEnv('payment-service')).parse({ TRUSTED_PROXIES: '2' }).TRUSTED_PROXIES).to.equal(2);
+    expect(
+      z.object(serviceEnv('payment-service')).parse({ TRUSTED_PROXIES: 'loopback, 10.1.2.3' }).TRUSTED_PROXIES,
+    ).to.deep.equal(['loopback', '10.1.2.3']);
   });
 });
 
