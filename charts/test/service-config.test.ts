@@ -17,7 +17,38 @@ const SCHEMAS: Record<string, z.ZodType> = {
 };
 
 /** Keys the chart sets itself (listen address, port, migration switch, data dir). */
-const CHART_KEYS = ['HOST', 'PORT', 'MIGRATE_ON_START', 'MICROPAY_DATA_DIR'];
+const CHART_KEYS = [
+  'HOST',
+  'PORT',
+  'MIGRATE_ON_START',
+  'MICROPAY_DATA_DIR',
+  // Rendered by the library chart from its aws values and the downward API, not from config.
+  'AWS_REGION',
+  'EVENTS_SNS_TOPIC_ARN',
+  'EVENTS_SQS_QUEUE_URL',
+  'CLOUD_MAP_NAMESPACE',
+  'CLOUD_MAP_SERVICE',
+  'POD_IP',
+  // Set by Kubernetes itself (the pod name), which the Cloud Map instance id falls back to.
+  'HOSTNAME',
+];
+
+/**
+ * Variables the services read that the chart deliberately leaves to their defaults for now: an
+ * SDK endpoint for emulators, pod identity HOSTNAME already gives, and tunables whose defaults
+ * suit a cluster. Listed here so that a new variable still fails the test until it is decided.
+ */
+const LEFT_TO_DEFAULTS = [
+  'AWS_ENDPOINT_URL_SERVICEDISCOVERY',
+  'POD_NAME',
+  'SERVICE_VERSION',
+  'CLOUD_MAP_HEALTH_INTERVAL_MS',
+  'EVENTS_SQS_VISIBILITY_TIMEOUT_SECONDS',
+  'WEBHOOK_ALLOW_PRIVATE_URLS',
+  'WEBHOOK_POLL_INTERVAL_MS',
+  'WEBHOOK_RETRY_SCHEDULE',
+  'WEBHOOK_TIMEOUT_MS',
+];
 
 /** Plausible stand-ins for what the referenced Secrets hold in a real cluster. */
 const SECRET_STAND_INS: Record<string, string> = {
@@ -104,8 +135,15 @@ describe('the services accept the configuration the charts give them', () => {
       const schema = SCHEMAS[spec.name] as z.ZodType;
 
       it("the chart's config and secretEnv keys are exactly the variables the service reads, besides the chart's own", () => {
-        const read = envKeys(schema).sort();
-        const passed = [...Object.keys(spec.config), ...Object.keys(spec.secretEnv), ...CHART_KEYS].sort();
+        const read = envKeys(schema)
+          .filter((k) => !LEFT_TO_DEFAULTS.includes(k))
+          .sort();
+        // The chart renders its aws variables for every service; a service that does not read one ignores it.
+        const passed = [
+          ...Object.keys(spec.config),
+          ...Object.keys(spec.secretEnv),
+          ...CHART_KEYS.filter((k) => read.includes(k)),
+        ].sort();
         expect(passed).to.deep.equal(read);
       });
 
@@ -117,10 +155,11 @@ describe('the services accept the configuration the charts give them', () => {
           for (const workload of workloads) {
             const env = containerEnv(objects, workload.spec.template.spec.containers[0]);
             const config = loadConfig(schema, env) as {
-              http: { host: string; port: number };
+              http: { host: string; port: number; trustProxy: unknown };
               database: { migrateOnStart: boolean };
             };
-            expect(config.http).to.deep.equal({ host: '0.0.0.0', port: spec.port });
+            // Behind API Gateway and the ALB, two proxies: the client is the address the outer one saw.
+            expect(config.http).to.deep.equal({ host: '0.0.0.0', port: spec.port, trustProxy: 2 });
             expect(config.database.migrateOnStart, `${workload.kind} MIGRATE_ON_START`).to.equal(false);
           }
         });

@@ -172,6 +172,16 @@ const common = {
     { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     'info',
   ),
+  TRUSTED_PROXIES: str(
+    'Whose X-Forwarded-For is believed: a hop count (2 = API Gateway, then the ALB), or addresses/CIDRs. Per-IP limits use the result.',
+    '2',
+    { minLength: 1 },
+  ),
+  CLOUD_MAP_CACHE_TTL_MS: int(
+    'How long discovered peer instances are reused before Cloud Map is asked again.',
+    5000,
+    0,
+  ),
   DATABASE_POOL_MAX: int('Connections per pod to PostgreSQL (mind RDS max_connections x replicas).', 10, 1),
   SHUTDOWN_TIMEOUT_MS: int(
     'How long in-flight requests may finish after SIGTERM; keep below terminationGracePeriodSeconds minus the preStop sleep.',
