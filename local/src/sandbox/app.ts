@@ -64,7 +64,6 @@ function presentCharge(psp: SandboxPsp, c: Charge) {
     payment_id: c.paymentId,
     method: c.method,
     state: c.state,
-    status: c.state,
     amount: c.capturedAmount || c.amount,
     ...(c.declineCode ? { decline_code: c.declineCode, message: c.message } : {}),
     ...(c.pix
@@ -124,8 +123,7 @@ export function createSandboxApp(deps: { psp: SandboxPsp; apiKey: string; logger
     res.json(presentCharge(psp, psp.capture(String(req.params.paymentId), parse(schemas.capture, req.body).amount)));
   });
   api.post('/v1/payments/:paymentId/cancel', (req, res) => {
-    const charge = psp.cancel(String(req.params.paymentId));
-    res.json(charge ? presentCharge(psp, charge) : { status: 'canceled' });
+    res.json(presentCharge(psp, psp.cancel(String(req.params.paymentId))));
   });
   api.get('/v1/payments/:paymentId', (req, res, next) => {
     const charge = psp.lookup(String(req.params.paymentId));

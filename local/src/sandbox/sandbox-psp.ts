@@ -77,7 +77,7 @@ export class SandboxPsp {
   }
 
   /** Releases an authorisation, or withdraws a Pix or boleto so the payer can no longer pay it. */
-  cancel(paymentId: string): Charge | undefined {
+  cancel(paymentId: string): Charge {
     const charge = this.deps.state.charges.get(paymentId);
     if (!charge) {
       // Not issued yet (the create was lost): remember the cancel, so a late create is refused.
@@ -282,7 +282,7 @@ export class SandboxPsp {
   }
 
   private store(charge: Charge): Charge {
-    this.deps.state.charges.set(charge.paymentId, charge);
+    this.deps.state.put(charge);
     void this.deps.state.save();
     return charge;
   }

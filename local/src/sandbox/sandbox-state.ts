@@ -63,6 +63,9 @@ interface Snapshot {
  */
 export class SandboxState {
   readonly charges = new Map<string, Charge>(); // by our payment id
+  private readonly byId = new Map<string, Charge>();
+  private readonly byPixData = new Map<string, Charge>();
+  private readonly byBarcode = new Map<string, Charge>();
   readonly refunds = new Map<string, SandboxRefund>(); // by refund id
   webhooks: QueuedWebhook[] = [];
   private writing: Promise<void> = Promise.resolve();
@@ -75,7 +78,7 @@ export class SandboxState {
     if (!file) return state;
     try {
       const snapshot = JSON.parse(await fs.readFile(file, 'utf8')) as Snapshot;
-      for (const c of snapshot.charges) state.charges.set(c.paymentId, c);
+      for (const c of snapshot.charges) state.put(c);
       for (const r of snapshot.refunds) state.refunds.set(r.refundId, r);
       state.webhooks = snapshot.webhooks;
     } catch (error) {
@@ -84,19 +87,25 @@ export class SandboxState {
     return state;
   }
 
+  /** Stores a charge (new or changed) and keeps the lookups by id, Pix code and barcode current. */
+  put(charge: Charge): Charge {
+    this.charges.set(charge.paymentId, charge);
+    this.byId.set(charge.id, charge);
+    if (charge.pix) this.byPixData.set(charge.pix.data, charge);
+    if (charge.boleto) this.byBarcode.set(charge.boleto.barcode, charge);
+    return charge;
+  }
+
   findById(id: string): Charge | undefined {
-    for (const charge of this.charges.values()) if (charge.id === id) return charge;
-    return undefined;
+    return this.byId.get(id);
   }
 
   findPix(data: string): Charge | undefined {
-    for (const charge of this.charges.values()) if (charge.pix?.data === data) return charge;
-    return undefined;
+    return this.byPixData.get(data);
   }
 
   findBoleto(barcode: string): Charge | undefined {
-    for (const charge of this.charges.values()) if (charge.boleto?.barcode === barcode) return charge;
-    return undefined;
+    return this.byBarcode.get(barcode);
   }
 
   /** Persists the current state (coalescing changes made while a write is running). */

@@ -45,7 +45,7 @@ export class SandboxProvider implements PaymentProvider {
     card: CardInput;
     capture: boolean;
   }): Promise<CardOutcome> {
-    const res = await this.call<{ id: string; status: string; decline_code?: string; message?: string }>(
+    const res = await this.call<{ id: string; state: string; decline_code?: string; message?: string }>(
       'POST',
       '/v1/charges',
       `charge:${request.paymentId}`,
@@ -57,7 +57,7 @@ export class SandboxProvider implements PaymentProvider {
         capture: request.capture,
       },
     );
-    if (res.status === 'declined') {
+    if (res.state === 'declined') {
       return {
         outcome: 'declined',
         providerPaymentId: res.id,
@@ -65,7 +65,7 @@ export class SandboxProvider implements PaymentProvider {
         message: res.message ?? 'Your card was declined.',
       };
     }
-    return { outcome: res.status === 'authorized' ? 'authorized' : 'captured', providerPaymentId: res.id };
+    return { outcome: res.state === 'authorized' ? 'authorized' : 'captured', providerPaymentId: res.id };
   }
 
   async captureCard(request: { paymentId: string; amount: number }) {
@@ -80,13 +80,13 @@ export class SandboxProvider implements PaymentProvider {
   }
 
   async cancel(paymentId: string) {
-    const res = await this.call<{ status: string; amount?: number }>(
+    const res = await this.call<{ state: string; amount?: number }>(
       'POST',
       `/v1/payments/${encodeURIComponent(paymentId)}/cancel`,
       `cancel:${paymentId}`,
       {},
     );
-    return res.status === 'paid' ? { paid: true, amount: res.amount } : { paid: false };
+    return res.state === 'paid' ? { paid: true, amount: res.amount } : { paid: false };
   }
 
   async createPix(request: { paymentId: string; amount: number; expiresAt: Date; description: string | null }) {

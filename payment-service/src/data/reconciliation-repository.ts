@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Finding, ReconciliationStore } from '../domain/reconciliation';
 import { toPayment } from './payment-repository';
-import type { Refund } from '../domain/refund';
+import { toRefund, type RefundRow } from './refund-repository';
 
 export class ReconciliationRepository implements ReconciliationStore {
   constructor(private readonly knex: Knex) {}
@@ -20,24 +20,7 @@ export class ReconciliationRepository implements ReconciliationStore {
       .limit(limit);
     return {
       payments: payments.map(toPayment),
-      refunds: refunds.map((r): Refund => ({
-        id: r.id,
-        paymentId: r.payment_id,
-        customerId: r.customer_id,
-        amount: Number(r.amount),
-        currency: r.currency,
-        status: r.status,
-        reason: r.reason,
-        failureCode: r.failure_code,
-        idempotencyKey: r.idempotency_key,
-        ledgerTransferId: r.ledger_transfer_id,
-        providerRefundId: r.provider_refund_id,
-        action: r.action,
-        attempts: r.attempts,
-        nextAttemptAt: r.next_attempt_at,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-      })),
+      refunds: refunds.map((r) => toRefund(r as RefundRow)),
     };
   }
 

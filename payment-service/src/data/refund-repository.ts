@@ -5,7 +5,7 @@ import type { Payment } from '../domain/payment';
 import type { Refund } from '../domain/refund';
 import { toPayment } from './payment-repository';
 
-interface RefundRow {
+export interface RefundRow {
   id: string;
   payment_id: string;
   customer_id: string;
@@ -24,7 +24,7 @@ interface RefundRow {
   updated_at: Date;
 }
 
-const toRefund = (r: RefundRow): Refund => ({
+export const toRefund = (r: RefundRow): Refund => ({
   id: r.id,
   paymentId: r.payment_id,
   customerId: r.customer_id,

@@ -1,5 +1,5 @@
 import type { Logger } from '@micropay/platform';
-import { nextAttemptDelayMs, type Payment, type PaymentStatus } from './payment';
+import { canMove, nextAttemptDelayMs, type Payment, type PaymentStatus } from './payment';
 import { presentPayment } from './presenters';
 import {
   LedgerRefusal,
@@ -49,7 +49,11 @@ export class PaymentSteps {
     changes: PaymentChanges,
     where?: Partial<Pick<Payment, 'ledgerAction' | 'providerAction'>>,
   ): Promise<Payment | undefined> {
-    const announces = changes.status !== undefined && changes.status !== payment.status;
+    const to = changes.status;
+    // The transition table is the state machine: a step asking for an edge it lacks is a bug.
+    const illegal = to === undefined ? [] : from.filter((f) => f !== to && !canMove(f, to));
+    if (illegal.length) throw new Error(`payment state machine has no edge ${illegal.join('|')} -> ${to}`);
+    const announces = to !== undefined && to !== payment.status;
     const moved = await this.deps.store.update(payment.id, from, changes, {
       where,
       event: announces ? paymentEvent : undefined,

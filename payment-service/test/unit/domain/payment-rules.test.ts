@@ -65,3 +65,25 @@ describe('refund rules', () => {
     expect(checkRefund({ ...payment, method: 'pix' }, 1, new Date('2026-03-31T00:00:00Z')).ok).to.equal(true);
   });
 });
+
+describe('PaymentSteps.move', () => {
+  it('refuses an edge the transition table lacks, before touching the store', async () => {
+    const { PaymentSteps } = await import('../../../src/domain/payment-steps');
+    let updates = 0;
+    const steps = new PaymentSteps({
+      store: { update: async () => (updates += 1) && undefined } as never,
+      provider: {} as never,
+      ledger: {} as never,
+      events: { wake: () => undefined },
+      logger: {} as never,
+      authorizationTtlSeconds: 60,
+    });
+    const payment = { id: 'pay_1', status: 'succeeded' } as never;
+    let error: unknown;
+    await steps.move(payment, ['succeeded'], { status: 'processing' }).catch((e: unknown) => (error = e));
+    expect(String(error)).to.match(/no edge succeeded -> processing/);
+    expect(updates).to.equal(0);
+    await steps.move(payment, ['requires_capture'], { status: 'processing' });
+    expect(updates).to.equal(1);
+  });
+});
