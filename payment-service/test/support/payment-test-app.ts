@@ -1,5 +1,5 @@
 import type { Logger } from '@micropay/platform';
-import { listen, startTestApp, type Listening, type TestApp } from '@micropay/platform/testing';
+import { call, listen, startTestApp, type Listening, type TestApp } from '@micropay/platform/testing';
 // The real sandbox provider, in-process on its own port: payment-service talks to it over HTTP
 // with its API key and receives its signed webhooks, exactly as under `npm start`.
 import { createSandboxApp } from '../../../local/src/sandbox/app';
@@ -111,4 +111,22 @@ export const visa = { number: '4242424242424242', exp_month: 12, exp_year: new D
 /** Runs the outbox relay until it has nothing left. */
 export async function drainOutbox(app: PaymentTestApp): Promise<void> {
   while (await app.deps.relay.relayBatch());
+}
+
+/** Brings every faked or real peer back up: each test starts from a healthy neighbourhood. */
+export function peersUp(app: PaymentTestApp): void {
+  app.peers.ledgerDown = false;
+  app.peers.transfersDown = false;
+  app.sandbox.down = false;
+}
+
+/** POST as a user with a fresh Idempotency-Key (or the one given; null sends none). */
+export function poster(app: () => PaymentTestApp) {
+  let n = 0;
+  return (
+    token: string,
+    path: string,
+    body: Record<string, unknown>,
+    key: string | null = `key-${Date.now()}-${(n += 1)}`,
+  ) => call(app().url, 'POST', path, { token, body, headers: key ? { 'idempotency-key': key } : {} });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { call } from '@micropay/platform/testing';
 import { signSandboxPayload } from '../../../../local/src/sandbox/signature';
@@ -5,6 +6,8 @@ import {
   customerWithWallet,
   drainOutbox,
   SANDBOX_WEBHOOK_SECRET,
+  peersUp,
+  poster,
   startPaymentTestApp,
   visa,
   type PaymentTestApp,
@@ -19,19 +22,9 @@ describe('payment-service: Pix, boleto, manual capture, provider webhooks', () =
     app = await startPaymentTestApp();
   });
   after(() => app?.close());
-  beforeEach(() => {
-    app.peers.ledgerDown = false;
-    app.peers.transfersDown = false;
-    app.sandbox.down = false;
-  });
+  beforeEach(() => peersUp(app));
 
-  let keys = 0;
-  const post = (
-    token: string,
-    path: string,
-    body: Record<string, unknown>,
-    key: string | null = `k-${Date.now()}-${(keys += 1)}`,
-  ) => call(app.url, 'POST', path, { token, body, headers: key ? { 'idempotency-key': key } : {} });
+  const post = poster(() => app);
   const get = async (token: string, id: string) => (await call(app.url, 'GET', `/v1/payments/${id}`, { token })).body;
 
   /** Waits until the sandbox's webhooks for the payment have arrived, then applies them. */
@@ -56,7 +49,7 @@ describe('payment-service: Pix, boleto, manual capture, provider webhooks', () =
       headers: { 'content-type': 'application/json', 'sandbox-signature': signature },
     });
   };
-  const paidEvent = (paymentId: string, amount: number, id = `evt_sbx_test_${Date.now()}_${(keys += 1)}`) => ({
+  const paidEvent = (paymentId: string, amount: number, id = `evt_sbx_test_${randomUUID()}`) => ({
     id,
     type: 'payment.paid',
     created: Math.floor(Date.now() / 1000),

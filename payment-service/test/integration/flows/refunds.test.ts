@@ -4,6 +4,8 @@ import { paymentEventSchemas } from '../../../src/http/event-schemas';
 import {
   customerWithWallet,
   drainOutbox,
+  peersUp,
+  poster,
   startPaymentTestApp,
   visa,
   type PaymentTestApp,
@@ -16,18 +18,9 @@ describe('payment-service refunds', () => {
     app = await startPaymentTestApp();
   });
   after(() => app?.close());
-  beforeEach(() => {
-    app.peers.transfersDown = false;
-    app.sandbox.down = false;
-  });
+  beforeEach(() => peersUp(app));
 
-  let keys = 0;
-  const post = (
-    token: string,
-    path: string,
-    body: Record<string, unknown>,
-    key: string | null = `r-${Date.now()}-${(keys += 1)}`,
-  ) => call(app.url, 'POST', path, { token, body, headers: key ? { 'idempotency-key': key } : {} });
+  const post = poster(() => app);
 
   async function paid(amount: number) {
     const customer = await customerWithWallet(app);

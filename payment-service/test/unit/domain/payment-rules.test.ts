@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { boletoDueDate } from '../../../src/domain/methods';
+import { PaymentSteps } from '../../../src/domain/payment-steps';
 import { canMove, nextAttemptDelayMs, sourcesOf, TERMINAL, TRANSITIONS } from '../../../src/domain/payment';
 import { checkRefund } from '../../../src/domain/refund';
 
@@ -68,7 +69,6 @@ describe('refund rules', () => {
 
 describe('PaymentSteps.move', () => {
   it('refuses an edge the transition table lacks, before touching the store', async () => {
-    const { PaymentSteps } = await import('../../../src/domain/payment-steps');
     let updates = 0;
     const steps = new PaymentSteps({
       store: { update: async () => (updates += 1) && undefined } as never,
