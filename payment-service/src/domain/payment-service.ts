@@ -190,15 +190,15 @@ export class PaymentService {
       }
     } catch (error) {
       if (error instanceof ProviderRefusal) {
-        await this.steps.move(payment, ['requires_action'], {
+        // The provider answered no (not an outage): the payment fails and says why.
+        const failed = await this.steps.move(payment, ['requires_action'], {
           status: 'failed',
           failureCode: error.code,
           failureMessage: error.message,
           providerAction: null,
+          nextAttemptAt: null,
         });
-        throw commonErrors.upstream_unavailable.create(
-          `The provider refused the ${payment.method} charge: ${error.message}`,
-        );
+        return failed ?? this.steps.reload(payment);
       }
       if (throwIfUnavailable) {
         throw commonErrors.upstream_unavailable.create(

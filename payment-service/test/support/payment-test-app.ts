@@ -24,6 +24,8 @@ export interface TestSandbox {
   server: Listening;
   /** Makes every API call answer 503, as a PSP having an outage. */
   down: boolean;
+  /** Makes every API call answer 422, as a PSP that declines to do business (risk rules, a closed account). */
+  refusing: boolean;
 }
 
 export type PaymentTestApp = TestApp<Dependencies> & { peers: FakePeers; sandbox: TestSandbox };
@@ -31,7 +33,7 @@ export type PaymentTestApp = TestApp<Dependencies> & { peers: FakePeers; sandbox
 async function startSandbox(webhookUrl: () => string, logger: Logger): Promise<TestSandbox> {
   const state = await SandboxState.open();
   const webhooks = new WebhookSender({ state, url: webhookUrl, secret: SANDBOX_WEBHOOK_SECRET, logger });
-  const sandbox = { down: false } as TestSandbox;
+  const sandbox = { down: false, refusing: false } as TestSandbox;
   const psp = new SandboxPsp({
     state,
     config: {
@@ -45,6 +47,11 @@ async function startSandbox(webhookUrl: () => string, logger: Logger): Promise<T
   const server = await listen((req, res) => {
     if (sandbox.down && !req.url?.startsWith('/v1/sandbox')) {
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"unavailable"}}');
+      return;
+    }
+    if (sandbox.refusing && !req.url?.startsWith('/v1/sandbox')) {
+      const body = '{"error":{"code":"merchant_blocked","message":"The provider refuses this merchant\'s charges."}}';
+      res.writeHead(422, { 'content-type': 'application/json' }).end(body);
       return;
     }
     app(req, res);
@@ -118,6 +125,7 @@ export function peersUp(app: PaymentTestApp): void {
   app.peers.ledgerDown = false;
   app.peers.transfersDown = false;
   app.sandbox.down = false;
+  app.sandbox.refusing = false;
 }
 
 /** POST as a user with a fresh Idempotency-Key (or the one given; null sends none). */

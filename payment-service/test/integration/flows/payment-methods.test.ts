@@ -230,6 +230,15 @@ describe('payment-service: Pix, boleto, manual capture, provider webhooks', () =
     expect(await app.db.knex('payments').where({ account_id: walletId }).pluck('id')).to.deep.equal([retried.body.id]);
   });
 
+  it('fails a Pix the provider refuses to issue, saying why, instead of answering 503', async () => {
+    const { token, walletId } = await customerWithWallet(app, 'brl');
+    app.sandbox.refusing = true;
+    const res = await post(token, '/v1/payments', { method: 'pix', amount: 800, currency: 'brl', account: walletId });
+    expect(res.status).to.equal(201);
+    expect(res.body).to.include({ status: 'failed', failure_code: 'merchant_blocked', next_action: null });
+    expect(app.peers.balance(walletId)).to.equal(0);
+  });
+
   it('fails a card payment whose authorisation never reached the provider, after asking it (recovery)', async () => {
     const { token, walletId } = await customerWithWallet(app);
     app.sandbox.down = true;
