@@ -3,6 +3,7 @@ import type { Dependencies } from './dependencies';
 import { authRoutes } from './http/auth-routes';
 import { oauthRoutes } from './http/oauth-routes';
 import { authRateLimit } from './http/rate-limit';
+import { revocationRoutes } from './http/revocation-routes';
 import { wellKnownRoutes } from './http/well-known-routes';
 
 /** The auth-service HTTP application (no listen: main.ts and the tests mount it). */
@@ -25,6 +26,7 @@ export function createApp(deps: Dependencies) {
     rawRouters: [authRateLimit(deps.config.rateLimit)],
     routes: [
       ...authRoutes(deps.identity, deps.lockout),
+      ...revocationRoutes(deps.revocations),
       // Cognito serves its own token endpoint and keys; these belong to the local issuer.
       ...(local ? [...oauthRoutes(local.grant), ...wellKnownRoutes(local.keys, deps.config.issuer, local.scopes)] : []),
     ],

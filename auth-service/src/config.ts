@@ -43,6 +43,11 @@ export const configSchema = z
     /** Requests per client IP per window on /v1/auth/* (per replica). */
     AUTH_RATE_LIMIT_MAX: env.int(100, 1),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: env.int(60, 1),
+    /**
+     * How long a logout stays on the revocation list (ADR 0009): the longest access token it must
+     * refuse. Unset: the access-token lifetime locally, a day (Cognito's longest) in Cognito mode.
+     */
+    AUTH_REVOCATION_RETENTION_SECONDS: z.coerce.number().int().min(60).optional(),
     /** How often ended sessions (with their refresh tokens) and stale failed-login counts are deleted; 0 turns it off. */
     AUTH_CLEANUP_INTERVAL_SECONDS: env.int(3600, 0),
     COGNITO_REGION: z
@@ -93,6 +98,9 @@ export const configSchema = z
     },
     rateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS },
     cleanupIntervalSeconds: e.AUTH_CLEANUP_INTERVAL_SECONDS,
+    // Plus a minute for the verifiers' clock tolerance.
+    revocationRetentionSeconds:
+      (e.AUTH_REVOCATION_RETENTION_SECONDS ?? (e.AUTH_PROVIDER === 'cognito' ? DAY : e.ACCESS_TOKEN_TTL_SECONDS)) + 60,
     cognito:
       e.AUTH_PROVIDER === 'cognito'
         ? {

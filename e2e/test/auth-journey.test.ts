@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { call } from '@micropay/platform/testing';
 import { randomUUID } from 'node:crypto';
-import { PASSWORD as password, useE2eStack } from './support';
+import { eventually, PASSWORD as password, useE2eStack } from './support';
 
 describe("e2e: `npm start`, then a user's whole session through the gateway", function () {
   this.timeout(240_000);
@@ -48,6 +48,38 @@ describe("e2e: `npm start`, then a user's whole session through the gateway", fu
     expect((await post('/v1/auth/logout', undefined, again.access_token)).status).to.equal(204);
     expect((await post('/v1/auth/refresh', { refresh_token: again.refresh_token })).status).to.equal(401);
     expect((await call(stack().gateway, 'GET', '/v1/auth/me', { token: again.access_token })).status).to.equal(401);
+  });
+
+  it('a logout is refused by every service, through the gateway and on its own port, within seconds; other sessions go on', async () => {
+    const email = await registered();
+    const out = (await post('/v1/auth/login', { email, password })).body.access_token as string;
+    const kept = (await post('/v1/auth/login', { email, password })).body.access_token as string;
+    // One route of each service that takes a user token.
+    const routes: [string, string][] = [
+      ['auth-service', '/v1/auth/me'],
+      ['transaction-service', '/v1/accounts'],
+      ['payment-service', '/v1/payments'],
+      ['notification-service', '/v1/notifications'],
+    ];
+    const statuses = (token: string) =>
+      Promise.all(
+        routes.flatMap(([service, path]) => [
+          call(stack().gateway, 'GET', path, { token }).then((r) => `gateway ${path} ${r.status}`),
+          call(stack().services[service]!, 'GET', path, { token }).then((r) => `${service} ${path} ${r.status}`),
+        ]),
+      );
+    const all = (status: number) =>
+      routes.flatMap(([service, path]) => [`gateway ${path} ${status}`, `${service} ${path} ${status}`]);
+    expect(await statuses(out)).to.deep.equal(all(200));
+
+    expect((await post('/v1/auth/logout', undefined, out)).status).to.equal(204);
+    // Every verifier polls auth-service's revocation list every 2 s (AUTH_REVOCATIONS_REFRESH_MS).
+    const seen = await eventually(async () => {
+      const now = await statuses(out);
+      return now.every((line) => line.endsWith(' 401')) ? now : undefined;
+    }, 10_000);
+    expect(seen).to.deep.equal(all(401));
+    expect(await statuses(kept)).to.deep.equal(all(200));
   });
 
   it('the gateway refuses protected auth routes without a token', async () => {

@@ -42,6 +42,7 @@ function environments(config: LocalConfig, secrets: LocalSecrets) {
     AUTH_ISSUER: url('gateway'),
     AUTH_JWKS_URL: `${url(TOKEN_ISSUER)}/.well-known/jwks.json`,
     OAUTH_TOKEN_URL: `${url(TOKEN_ISSUER)}/oauth2/token`,
+    AUTH_REVOCATIONS_URL: `${url(TOKEN_ISSUER)}/internal/revocations`,
     ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}),
     ...Object.fromEntries(SERVICES.map((s) => [peerUrlVariable(s.name), url(s.name)])),
   };

@@ -66,7 +66,7 @@ export function createDependencies(infra: Infrastructure, overrides: Overrides =
     notifications,
     eventMetrics: eventMetrics(metrics),
     consumer,
-    verifier: overrides.verifier ?? createTokenVerifier(config.auth),
+    verifier: overrides.verifier ?? createTokenVerifier({ ...config.auth, logger: infra.logger }),
     webhookEndpoints: new WebhookEndpoints(webhooks),
     dispatcher,
     webhookJob,

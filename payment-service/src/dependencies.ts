@@ -115,7 +115,7 @@ export function createDependencies(
     reconciliation,
     reconciliationStore,
     relay,
-    verifier: overrides.verifier ?? createTokenVerifier(config.auth),
+    verifier: overrides.verifier ?? createTokenVerifier({ ...config.auth, logger: infra.logger }),
     idempotency: new IdempotencyStore(db.knex),
     peers: [ledgerPeer, providerPeer, ...subscribers],
   };

@@ -24,6 +24,7 @@ export * from './db/transaction-with-retry';
 export * from './db/embedded-postgres';
 export * from './db/directory-lock';
 export * from './auth/token-verifier';
+export * from './auth/revocations';
 export * from './auth/policy';
 export * from './auth/authenticate';
 export * from './auth/client-credentials';

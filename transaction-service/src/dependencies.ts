@@ -39,7 +39,7 @@ export function createDependencies(infra: Infrastructure, overrides: { verifier?
     ...infra,
     ledger: new LedgerService(new LedgerRepository(db.knex, { retries: ledgerCounters.retries })),
     ledgerMetrics: ledgerCounters,
-    verifier: overrides.verifier ?? createTokenVerifier(config.auth),
+    verifier: overrides.verifier ?? createTokenVerifier({ ...config.auth, logger: infra.logger }),
     idempotency: new IdempotencyStore(db.knex),
     relay: new OutboxRelay({ knex: db.knex, publisher: eventPublisher(config.events, subscribers), logger, metrics }),
     peers: subscribers,

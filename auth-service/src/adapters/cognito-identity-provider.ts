@@ -18,7 +18,7 @@ import {
 import { AppError, commonErrors } from '@micropay/platform';
 import { decodeJwt } from 'jose';
 import { authErrors } from '../domain/errors';
-import type { IdentityProvider, SessionCaller } from '../domain/ports';
+import type { IdentityProvider, RevocationStore, SessionCaller } from '../domain/ports';
 import type { PasswordPolicy } from '../domain/password-policy';
 import type { TokenSet } from '../domain/token-issuer';
 import { normaliseEmail, type User } from '../domain/user';
@@ -32,6 +32,8 @@ export interface CognitoOptions {
   /** An emulator's URL in tests; unset: AWS's regional endpoint. */
   endpoint?: string;
   policy: PasswordPolicy;
+  /** Where a logout is published, so every service refuses the revoked tokens too (ADR 0009). */
+  revocations: Pick<RevocationStore, 'record'>;
   /** Tests pass the emulator's dummy credentials; unset: the SDK's default chain (IRSA in EKS). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
@@ -156,11 +158,17 @@ export class CognitoIdentityProvider implements IdentityProvider {
     );
   }
 
-  /** With a refresh token: RevokeToken (that session only). Without: GlobalSignOut (every session of the user). */
+  /**
+   * With a refresh token: RevokeToken (that session only). Without: GlobalSignOut (every session
+   * of the user). Either way the revocation list gets the same (the session's `origin_jti`, or
+   * the user's tokens issued until now), because other services check Cognito's tokens locally.
+   */
   async logout(caller: SessionCaller, refreshToken?: string): Promise<void> {
     const parsed = refreshToken ? parseRefreshToken(refreshToken) : undefined;
     if (refreshToken && !parsed)
       throw authErrors.invalid_refresh_token.create('The refresh token is not valid.', { param: 'refresh_token' });
+    // `iat` has whole seconds: every token issued up to and in this second ends (a login in the same second too).
+    const everyToken = { type: 'user' as const, id: caller.userId, issuedBefore: Math.floor(Date.now() / 1000) + 1 };
     if (parsed) {
       await this.call('session', () =>
         this.client.send(
@@ -171,9 +179,12 @@ export class CognitoIdentityProvider implements IdentityProvider {
           }),
         ),
       );
+      // A token without origin_jti cannot name its session: all the user's tokens until now end (the safe side).
+      await this.options.revocations.record(caller.sessionId ? { type: 'session', id: caller.sessionId } : everyToken);
       return;
     }
     await this.call('session', () => this.client.send(new GlobalSignOutCommand({ AccessToken: caller.accessToken })));
+    await this.options.revocations.record(everyToken);
   }
 
   async me(caller: SessionCaller): Promise<User> {

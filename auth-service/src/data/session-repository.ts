@@ -1,9 +1,17 @@
 import type { Knex } from 'knex';
 import { type RefreshOutcome, type SessionStore } from '../domain/ports';
+import { recordRevocation } from './revocation-repository';
 
 /** Sessions (refresh-token families) and their refresh tokens, stored as SHA-256 hashes only. */
 export class SessionRepository implements SessionStore {
-  constructor(private readonly knex: Knex) {}
+  /**
+   * `revocationSeconds`: how long an ended session stays on the revocation list (ADR 0009), the
+   * access-token lifetime, so its tokens are refused by every service until they expire anyway.
+   */
+  constructor(
+    private readonly knex: Knex,
+    private readonly revocationSeconds: number,
+  ) {}
 
   async create(session: {
     id: string;
@@ -65,7 +73,8 @@ export class SessionRepository implements SessionStore {
         );
       if (!row) return { outcome: 'unknown' as const };
       if (row.used_at || row.revoked_at) {
-        if (!row.session_revoked_at) await revokeSession(trx, row.family_id, 'refresh_token_reuse');
+        if (!row.session_revoked_at)
+          await revokeSession(trx, row.family_id, 'refresh_token_reuse', this.revocationSeconds);
         return { outcome: 'reused' as const, sessionId: row.family_id };
       }
       if (row.session_revoked_at || !row.session_live) return { outcome: 'ended' as const, sessionId: row.family_id };
@@ -83,7 +92,7 @@ export class SessionRepository implements SessionStore {
   }
 
   async revoke(sessionId: string, reason: string): Promise<void> {
-    await this.knex.transaction((trx) => revokeSession(trx, sessionId, reason));
+    await this.knex.transaction((trx) => revokeSession(trx, sessionId, reason, this.revocationSeconds));
   }
 
   /**
@@ -114,11 +123,18 @@ export class SessionRepository implements SessionStore {
   }
 }
 
-async function revokeSession(trx: Knex.Transaction, sessionId: string, reason: string): Promise<void> {
-  await trx('sessions')
+async function revokeSession(
+  trx: Knex.Transaction,
+  sessionId: string,
+  reason: string,
+  revocationSeconds: number,
+): Promise<void> {
+  const ended = await trx('sessions')
     .where({ id: sessionId })
     .whereNull('revoked_at')
     .update({ revoked_at: trx.fn.now(), revoked_reason: reason });
+  // On the list in the same transaction: a committed logout is always published.
+  if (ended > 0) await recordRevocation(trx, { type: 'session', id: sessionId }, revocationSeconds);
   await trx('refresh_tokens')
     .where({ family_id: sessionId })
     .whereNull('revoked_at')

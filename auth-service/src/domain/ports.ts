@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import type { RevocationEntry } from '@micropay/platform';
 import type { TokenSet } from './token-issuer';
 import type { User } from './user';
 
@@ -76,6 +77,19 @@ export interface SessionStore {
   isActive(sessionId: string): Promise<boolean>;
   /** Deletes up to `limit` sessions past their fixed lifetime, with their refresh tokens; returns how many. */
   deleteEnded(limit: number): Promise<number>;
+}
+
+/** An ended session (`origin_jti`), or a user signed out everywhere: tokens issued before `issuedBefore` (seconds). */
+export type Revocation = { type: 'session'; id: string } | { type: 'user'; id: string; issuedBefore: number };
+
+/** The revocation list every service polls (ADR 0009). */
+export interface RevocationStore {
+  record(revocation: Revocation): Promise<void>;
+  /** Every live revocation, or those written since `since` (ms, a cursor this returned), with the next cursor. */
+  page(since?: number): Promise<{ cursor: number; data: RevocationEntry[] }>;
+  isRevoked(token: { sub: string; sessionId?: string; issuedAt: number }): Promise<boolean>;
+  /** Deletes up to `limit` revocations whose tokens have all expired; returns how many. */
+  deleteExpired(limit: number): Promise<number>;
 }
 
 export interface LoginAttemptStore {

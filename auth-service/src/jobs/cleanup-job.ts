@@ -6,16 +6,18 @@ const BATCH = 1000;
 export interface CleanupResult {
   sessions: number;
   loginAttempts: number;
+  revocations: number;
 }
 
-/** One pass: up to `batch` ended sessions (local provider) and `batch` stale failed-login counts. */
+/** One pass: up to `batch` ended sessions (local provider), stale failed-login counts and expired revocations. */
 export async function cleanUpOnce(
-  deps: Pick<Dependencies, 'local' | 'lockout'>,
+  deps: Pick<Dependencies, 'local' | 'lockout' | 'revocations'>,
   batch = BATCH,
 ): Promise<CleanupResult> {
   const sessions = (await deps.local?.sessions.deleteEnded(batch)) ?? 0;
   const loginAttempts = await deps.lockout.forgetStale(batch);
-  return { sessions, loginAttempts };
+  const revocations = await deps.revocations.deleteExpired(batch);
+  return { sessions, loginAttempts, revocations };
 }
 
 /**
@@ -29,9 +31,12 @@ export function authCleanupJob(deps: Dependencies, intervalMs: number, batch = B
     intervalMs,
     async () => {
       const removed = await cleanUpOnce(deps, batch);
-      if (removed.sessions > 0 || removed.loginAttempts > 0)
-        deps.logger.info({ job: 'auth-cleanup', ...removed }, 'deleted ended sessions and stale login attempts');
-      return removed.sessions === batch || removed.loginAttempts === batch;
+      if (removed.sessions > 0 || removed.loginAttempts > 0 || removed.revocations > 0)
+        deps.logger.info(
+          { job: 'auth-cleanup', ...removed },
+          'deleted ended sessions, stale login attempts and expired revocations',
+        );
+      return Object.values(removed).some((n) => n === batch);
     },
     deps.logger,
   );

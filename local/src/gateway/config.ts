@@ -13,6 +13,9 @@ export const gatewayConfigSchema = z
     LOG_LEVEL: env.logLevel(),
     AUTH_ISSUER: env.url().default(`http://127.0.0.1:${GATEWAY_PORT}`),
     AUTH_JWKS_URL: env.url().default(`http://127.0.0.1:${serviceManifest(TOKEN_ISSUER).port}/.well-known/jwks.json`),
+    /** auth-service's revocation list (ADR 0009): the authorizer refuses logged-out tokens too. */
+    AUTH_REVOCATIONS_URL: env.url().optional(),
+    AUTH_REVOCATIONS_REFRESH_MS: env.int(2000, 100),
     ...upstreamEnv,
     /** Where the sandbox provider runs; unset, its /v1/sandbox routes answer 404. */
     SANDBOX_URL: env.url().optional(),
@@ -23,7 +26,12 @@ export const gatewayConfigSchema = z
   .transform((e) => ({
     http: { host: e.HOST, port: e.PORT },
     log: { level: e.LOG_LEVEL },
-    auth: { issuer: e.AUTH_ISSUER, jwksUrl: e.AUTH_JWKS_URL },
+    auth: {
+      issuer: e.AUTH_ISSUER,
+      jwksUrl: e.AUTH_JWKS_URL,
+      revocationsUrl: e.AUTH_REVOCATIONS_URL,
+      revocationsRefreshMs: e.AUTH_REVOCATIONS_REFRESH_MS,
+    },
     upstreams: {
       ...Object.fromEntries(
         SERVICES.map((s) => [s.name, String((e as Record<string, unknown>)[peerUrlVariable(s.name)])]),

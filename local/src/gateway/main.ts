@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle();
   const app = createGatewayApp({
     upstreams: config.upstreams,
-    verifier: createTokenVerifier(config.auth),
+    verifier: createTokenVerifier({ ...config.auth, logger }),
     logger,
     metrics: new Metrics('local-gateway'),
     lifecycle,

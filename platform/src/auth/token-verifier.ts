@@ -1,5 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Logger } from 'pino';
 import { type AppError, commonErrors } from '../errors/app-error';
+import { revocationFeed, type RevocationCheck } from './revocations';
 
 /** Who is calling, from a verified access token. The same shape for the local issuer and Cognito. */
 export interface Caller {
@@ -10,6 +12,8 @@ export interface Caller {
   scopes: string[];
   groups: string[];
   tokenId: string;
+  /** `iat`, seconds since the epoch. */
+  issuedAt: number;
   expiresAt: number;
   /** The login session the token belongs to (`origin_jti`), when the issuer sets one. */
   sessionId?: string;
@@ -44,6 +48,15 @@ export interface TokenVerifierOptions {
    * passed (default 30 s), so tokens with random kids cannot flood the issuer with requests.
    */
   jwksCooldownMs?: number;
+  /**
+   * Revoked sessions and users (ADR 0009): a user token they cover is refused. Given directly,
+   * or built from `revocationsUrl` (auth-service's `/internal/revocations`, polled every
+   * `revocationsRefreshMs`).
+   */
+  revocations?: RevocationCheck;
+  revocationsUrl?: string;
+  revocationsRefreshMs?: number;
+  logger?: Logger;
 }
 
 interface AccessTokenClaims extends JWTPayload {
@@ -70,6 +83,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const jwks = options.keys ?? remoteKeySet(options);
   const prefix = options.scopePrefix;
   const unprefix = (scope: string) => (prefix && scope.startsWith(prefix) ? scope.slice(prefix.length) : scope);
+  const revocations =
+    options.revocations ??
+    (options.revocationsUrl
+      ? revocationFeed({
+          url: options.revocationsUrl,
+          intervalMs: options.revocationsRefreshMs,
+          logger: options.logger,
+        })
+      : undefined);
 
   return {
     async verify(token) {
@@ -96,16 +118,22 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       }
       const sub = claims.sub as string;
       const groups = claims['cognito:groups'];
+      // Cognito marks client-credentials tokens by sub === client_id and no username.
+      const kind = sub === claims.client_id && claims.username === undefined ? 'client' : 'user';
+      const sessionId = typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined;
+      if (kind === 'user' && revocations?.isRevoked({ sub, sessionId, issuedAt: claims.iat as number })) {
+        throw invalid('The session of this token has ended; log in again.');
+      }
       return {
-        // Cognito marks client-credentials tokens by sub === client_id and no username.
-        kind: sub === claims.client_id && claims.username === undefined ? 'client' : 'user',
+        kind,
         sub,
         clientId: claims.client_id,
         scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean).map(unprefix) : [],
         groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
         tokenId: claims.jti as string,
+        issuedAt: claims.iat as number,
         expiresAt: claims.exp as number,
-        sessionId: typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined,
+        sessionId,
         username: typeof claims.username === 'string' ? claims.username : undefined,
       };
     },

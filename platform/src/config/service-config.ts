@@ -84,6 +84,10 @@ export const verifierEnv = {
     .string()
     .regex(/^[\w.:-]+\/$/, 'must end with "/", such as micropay/')
     .optional(),
+  /** auth-service's revocation list (`…/internal/revocations`, ADR 0009); unset: logouts are seen only at token expiry. */
+  AUTH_REVOCATIONS_URL: env.url().optional(),
+  /** How often the revocation list is refreshed: a logout is refused everywhere within about this long. */
+  AUTH_REVOCATIONS_REFRESH_MS: env.int(2000, 100),
 };
 
 /** Keys of services that call peers with their own client-credentials token. */
@@ -164,6 +168,8 @@ export function verifierConfig(e: z.output<z.ZodObject<typeof verifierEnv>>) {
     jwksUrl: e.AUTH_JWKS_URL,
     clientIds: e.AUTH_CLIENT_IDS,
     scopePrefix: e.AUTH_SCOPE_PREFIX,
+    revocationsUrl: e.AUTH_REVOCATIONS_URL,
+    revocationsRefreshMs: e.AUTH_REVOCATIONS_REFRESH_MS,
   };
 }
 

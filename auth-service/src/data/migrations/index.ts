@@ -4,6 +4,7 @@ import { signingKeysMigration } from './0002-signing-keys';
 import { refreshTokensMigration } from './0003-refresh-tokens';
 import { sessionsAndLoginAttemptsMigration } from './0004-sessions-and-login-attempts';
 import { cleanupIndexesMigration } from './0005-cleanup-indexes';
+import { revocationsMigration } from './0006-revocations';
 
 /** Applied in this order, in the `auth` schema. Append only. */
 export const migrations: Migration[] = [
@@ -12,4 +13,5 @@ export const migrations: Migration[] = [
   refreshTokensMigration,
   sessionsAndLoginAttemptsMigration,
   cleanupIndexesMigration,
+  revocationsMigration,
 ];

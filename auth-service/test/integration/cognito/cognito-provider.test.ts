@@ -5,7 +5,14 @@ import {
   AdminListGroupsForUserCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { createTokenVerifier } from '@micropay/platform';
+import {
+  AppError,
+  createTokenVerifier,
+  revocationFeed,
+  REVOCATIONS_PATH,
+  type RevocationFeed,
+  type TokenVerifier,
+} from '@micropay/platform';
 import { call } from '@micropay/platform/testing';
 import { startAuthTestApp, uniqueEmail, type AuthTestApp } from '../../support/auth-test-app';
 import { CognitoEmulator, EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../support/cognito-emulator';
@@ -164,6 +171,68 @@ describe('auth-service with AUTH_PROVIDER=cognito (AWS SDK against cognito-local
       expect(
         (await call(app.url, 'POST', '/v1/auth/refresh', { body: { refresh_token: tokens.refresh_token } })).status,
       ).to.equal(401);
+    });
+
+    /** A verifier as payment-service builds one: Cognito's keys, auth-service's revocation list. */
+    const serviceVerifier = () =>
+      createTokenVerifier({
+        issuer: cognito.issuer,
+        jwksUrl: `${cognito.issuer}/.well-known/jwks.json`,
+        clientIds: [clientId],
+        revocations: feed,
+      });
+    let feed: RevocationFeed;
+    before(() => {
+      feed = revocationFeed({ url: `${app.url}${REVOCATIONS_PATH}`, intervalMs: 60_000 });
+    });
+    after(() => feed?.stop());
+    const refused = async (verifier: TokenVerifier, token: string) => {
+      const error = await verifier.verify(token).catch((e: unknown) => e);
+      expect(error, 'the token was accepted').to.be.instanceOf(AppError);
+      expect((error as AppError).status).to.equal(401);
+    };
+
+    it("RevokeToken's session goes on the revocation list: every service refuses its access token, not other users'", async () => {
+      const email = uniqueEmail('revoked-everywhere');
+      await register(app, email);
+      const one = (await login(app, email)).body;
+      const bystander = uniqueEmail('bystander');
+      await register(app, bystander);
+      const other = (await login(app, bystander)).body;
+      const verifier = serviceVerifier();
+      await verifier.verify(one.access_token);
+      const res = await call(app.url, 'POST', '/v1/auth/logout', {
+        token: one.access_token,
+        body: { refresh_token: one.refresh_token },
+      });
+      expect(res.status).to.equal(204);
+      expect(await feed.refresh()).to.equal(true);
+      await refused(verifier, one.access_token);
+      expect((await call(app.url, 'GET', '/v1/auth/me', { token: one.access_token })).status).to.equal(401);
+      await verifier.verify(other.access_token);
+      // Cognito names the session in origin_jti; cognito-local's tokens lack it, so the user's tokens until now end.
+      const claims = decodeJwt(one.access_token);
+      const listed = (await call(app.url, 'GET', REVOCATIONS_PATH)).body.data as { type: string; id: string }[];
+      const expected = claims.origin_jti
+        ? { type: 'session', id: claims.origin_jti }
+        : { type: 'user', id: claims.sub };
+      expect(listed.find((e) => e.id === expected.id)).to.include(expected);
+    });
+
+    it("GlobalSignOut puts the user on the list: every service refuses all the user's tokens issued until then", async () => {
+      const email = uniqueEmail('global-everywhere');
+      await register(app, email);
+      const one = (await login(app, email)).body;
+      const two = (await login(app, email)).body;
+      const bystander = uniqueEmail('bystander');
+      await register(app, bystander);
+      const other = (await login(app, bystander)).body;
+      expect((await call(app.url, 'POST', '/v1/auth/logout', { token: one.access_token })).status).to.equal(204);
+      expect(await feed.refresh()).to.equal(true);
+      const verifier = serviceVerifier();
+      await refused(verifier, one.access_token);
+      await refused(verifier, two.access_token);
+      await verifier.verify(other.access_token);
     });
 
     it('lets an admin change groups with AdminAddUserToGroup / AdminRemoveUserFromGroup; others get 403', async () => {
