@@ -76,7 +76,7 @@ function envKeys(schema: z.ZodType): string[] {
 
 /**
  * The services a service calls, read from the variables its config schema reads:
- * `<PEER>_SERVICE_URL`, auth-service's JWKS and token URLs, and its event subscribers.
+ * `<PEER>_SERVICE_URL`, auth-service's JWKS, token and revocation URLs, and its event subscribers.
  */
 function calledPeers(spec: (typeof SERVICES)[number]): string[] {
   const keys = envKeys(SCHEMAS[spec.name] as z.ZodType);
@@ -84,7 +84,7 @@ function calledPeers(spec: (typeof SERVICES)[number]): string[] {
   for (const key of keys) {
     const peer = /^([A-Z]+)_SERVICE_URL$/.exec(key)?.[1];
     if (peer) called.add(`${peer.toLowerCase()}-service`);
-    if (key === 'AUTH_JWKS_URL' || key === 'OAUTH_TOKEN_URL') called.add('auth-service');
+    if (['AUTH_JWKS_URL', 'OAUTH_TOKEN_URL', 'AUTH_REVOCATIONS_URL'].includes(key)) called.add('auth-service');
   }
   if (keys.includes('EVENT_SUBSCRIBERS')) {
     for (const name of String((spec.config.EVENT_SUBSCRIBERS as { default?: unknown }).default ?? '').split(','))

@@ -203,6 +203,11 @@ const verifier = {
     'Comma-separated app/service client ids whose tokens are accepted (Cognito); empty: any client of the issuer.',
   ),
   AUTH_SCOPE_PREFIX: str('Resource-server prefix of custom scopes, such as micropay/ (Cognito); empty: none.'),
+  AUTH_REVOCATIONS_URL: str(
+    'auth-service\u2019s revocation list (ADR 0009), in Cognito mode too: a logout is refused here within the refresh interval; empty: only at token expiry.',
+    'http://auth-service:8081/internal/revocations',
+  ),
+  AUTH_REVOCATIONS_REFRESH_MS: int('How often the revocation list is refreshed.', 2000, 100),
 };
 
 const database = { name: '', key: 'DATABASE_URL' };
@@ -240,7 +245,7 @@ const CHART_SETTINGS: Record<string, ChartSettings> = {
       AUTH_RATE_LIMIT_MAX: int('Requests per client IP per window on /v1/auth/* (per replica).', 100, 1),
       AUTH_RATE_LIMIT_WINDOW_SECONDS: int('Rate limit window.', 60, 1),
       AUTH_CLEANUP_INTERVAL_SECONDS: int(
-        'How often ended sessions and stale failed-login counts are deleted (local provider); 0 turns it off.',
+        'How often ended sessions, stale failed-login counts and expired revocations are deleted; 0 turns it off.',
         3600,
         0,
       ),
