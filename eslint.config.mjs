@@ -41,7 +41,7 @@ export default tseslint.config(
     },
   ]),
   {
-    files: ['**/test/**/*.ts'],
+    files: ['**/test/**/*.ts', 'e2e/faults/**/*.ts'],
     languageOptions: { globals: { ...globals.mocha } },
     rules: { '@typescript-eslint/no-unused-expressions': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

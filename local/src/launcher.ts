@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { lockDirectory, peerUrlVariable, SERVICES, TOKEN_ISSUER } from '@micropay/platform';
@@ -10,16 +11,46 @@ export interface RunningPlatform {
   urls: Record<ProcessName, string>;
   /** SIGTERM to every process, then wait (SIGKILL after the timeout). */
   stop(): Promise<void>;
-  /** Resolves when any process exits on its own (a crash). */
-  exited: Promise<{ name: ProcessName; code: number | null }>;
+  /** The process id of each running process (undefined while one is being restarted). */
+  pid(name: ProcessName): number | undefined;
 }
 
 export interface LaunchOptions {
   config: LocalConfig;
   /** Receives every line each process writes (JSON log lines, or anything else on stderr). */
   output: (name: ProcessName, line: string, stream: 'stdout' | 'stderr') => void;
+  /** The launcher's own lines: a process that exited and when it is restarted. */
+  notice?: (line: string) => void;
   readyTimeoutMs?: number;
+  restart?: Partial<RestartPolicy>;
 }
+
+/**
+ * After start-up, a process that exits on its own is started again after `initialDelayMs`,
+ * doubling up to `maxDelayMs`; once it has stayed up `resetAfterMs` the delay starts over.
+ */
+export interface RestartPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  resetAfterMs: number;
+}
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { initialDelayMs: 500, maxDelayMs: 30_000, resetAfterMs: 60_000 };
+
+/** The delay before restart number `attempt` (1-based). */
+export const restartDelayMs = (policy: RestartPolicy, attempt: number) =>
+  Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+
+/** How an exit reads: a signal is given as the shell's code for it too (SIGKILL: 137). */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) {
+    const number = os.constants.signals[signal];
+    return number ? `exited with code ${128 + number} (${signal})` : `was stopped by ${signal}`;
+  }
+  return `exited with code ${code}`;
+}
+
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
 /** A service runs from `<name>/src/main.ts`; the gateway is the local stand-in for API Gateway. */
 const entryOf = (name: ProcessName) =>
@@ -84,23 +115,15 @@ function environments(config: LocalConfig, secrets: LocalSecrets) {
   return { env, url };
 }
 
-async function waitUntilReady(
-  url: string,
-  deadline: number,
-  exited: Promise<{ name: string; code: number | null }>,
-): Promise<void> {
-  let crash: { name: string; code: number | null } | undefined;
-  void exited.then((e) => (crash = e));
-  while (Date.now() < deadline && !crash) {
+async function waitUntilReady(url: string, deadline: number, crashed: () => string | undefined): Promise<void> {
+  while (Date.now() < deadline) {
+    const crash = crashed();
+    if (crash) throw new Error(`${crash} during startup (its output is above)`);
     const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
     if (res?.ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(
-    crash
-      ? `${crash.name} exited with code ${crash.code} during startup (its output is above)`
-      : `${url} was not ready in time`,
-  );
+  throw new Error(`${url} was not ready in time`);
 }
 
 /**
@@ -109,35 +132,59 @@ async function waitUntilReady(
  */
 export async function startPlatform(options: LaunchOptions): Promise<RunningPlatform> {
   const { config } = options;
+  const policy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
+  const notice = options.notice ?? ((line: string) => process.stdout.write(`${line}\n`));
   await fs.mkdir(config.dataDir, { recursive: true });
   // A second `npm start` on the same data stops here, before any service opens a database.
   const lock = await lockDirectory(path.join(config.dataDir, 'npm-start.lock'), 'npm start', config.dataDir);
   const secrets = await loadOrCreateLocalSecrets(config.dataDir);
   const { env, url } = environments(config, secrets);
   const children = new Map<ProcessName, ChildProcess>();
+  const restartTimers = new Map<ProcessName, NodeJS.Timeout>();
   let stopping = false;
+  let started = false;
+  let startupCrash: string | undefined;
 
-  let reportExit!: (value: { name: ProcessName; code: number | null }) => void;
-  const exited = new Promise<{ name: ProcessName; code: number | null }>((resolve) => (reportExit = resolve));
-
-  for (const name of PROCESSES) {
+  const spawnProcess = (name: ProcessName, attempt: number) => {
     const child = spawn(process.execPath, [path.join(REPO_ROOT, entryOf(name))], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env[name], NODE_OPTIONS: nodeOptions(process.env.NODE_OPTIONS) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const startedAt = Date.now();
     children.set(name, child);
     for (const stream of ['stdout', 'stderr'] as const) {
       readline.createInterface({ input: child[stream]! }).on('line', (line) => options.output(name, line, stream));
     }
-    child.on('exit', (code) => {
-      children.delete(name);
-      if (!stopping) reportExit({ name, code });
+    child.on('exit', (code, signal) => {
+      if (children.get(name) === child) children.delete(name);
+      if (stopping) return;
+      const how = `${name} ${describeExit(code, signal)}`;
+      if (!started) {
+        // A process that cannot start (bad config, a locked or damaged directory) would only fail again.
+        startupCrash ??= how;
+        return;
+      }
+      // Stayed up a while: this is a new failure, not the same one again.
+      const next = Date.now() - startedAt >= policy.resetAfterMs ? 1 : attempt + 1;
+      const delay = restartDelayMs(policy, next);
+      notice(`${how}; restarting in ${seconds(delay)} (attempt ${next})`);
+      restartTimers.set(
+        name,
+        setTimeout(() => {
+          restartTimers.delete(name);
+          if (!stopping) spawnProcess(name, next);
+        }, delay),
+      );
     });
-  }
+  };
+
+  for (const name of PROCESSES) spawnProcess(name, 0);
 
   const stop = async () => {
     stopping = true;
+    for (const timer of restartTimers.values()) clearTimeout(timer);
+    restartTimers.clear();
     await stopChildren();
     await lock.release();
   };
@@ -153,6 +200,8 @@ export async function startPlatform(options: LaunchOptions): Promise<RunningPlat
               clearTimeout(kill);
               resolve();
             });
+            // A process stopped with SIGSTOP would never see the SIGTERM.
+            child.kill('SIGCONT');
             child.kill('SIGTERM');
           }),
       ),
@@ -161,11 +210,12 @@ export async function startPlatform(options: LaunchOptions): Promise<RunningPlat
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   try {
-    for (const name of PROCESSES) await waitUntilReady(url(name), deadline, exited);
+    for (const name of PROCESSES) await waitUntilReady(url(name), deadline, () => startupCrash);
   } catch (error) {
     await stop();
     throw error;
   }
+  started = true;
   const urls = Object.fromEntries(PROCESSES.map((n) => [n, url(n)])) as Record<ProcessName, string>;
-  return { urls, stop, exited };
+  return { urls, stop, pid: (name) => children.get(name)?.pid };
 }

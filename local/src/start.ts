@@ -26,6 +26,8 @@ async function main(): Promise<void> {
       if (config.logFormat === 'json' || !line.startsWith('{')) write(`${prefix}${line}\n`);
       else write(`${prefix}${pretty(line)}`);
     },
+    // A crashed process is restarted with backoff; this line says so, outside any process's output.
+    notice: (line) => write(`${'npm start'.padEnd(width)} | ${line}\n`),
   });
 
   const gw = platform.urls.gateway;
@@ -61,7 +63,6 @@ The README walks through a whole payment. Press Ctrl-C to stop.
   };
   process.on('SIGINT', () => void shutdown('Interrupted', 0));
   process.on('SIGTERM', () => void shutdown('Terminated', 0));
-  void platform.exited.then(({ name, code }) => shutdown(`${name} exited with code ${code}`, 1));
 }
 
 main().catch((error: unknown) => {
