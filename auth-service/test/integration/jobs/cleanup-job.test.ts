@@ -88,6 +88,24 @@ describe('auth-service cleanup of ended sessions and stale login attempts', () =
     expect(left).to.have.members([emailKey(recent), emailKey(locked)]);
   });
 
+  it('deletes revocations whose tokens have all expired, and keeps the others listed', async () => {
+    const old = await registerAndLogin(app.url);
+    const recent = await registerAndLogin(app.url);
+    for (const who of [old, recent])
+      expect((await call(app.url, 'POST', '/v1/auth/logout', { token: who.tokens.access_token })).status).to.equal(204);
+    await app.db
+      .knex('revocations')
+      .where({ type: 'session', subject: sessionOf(old.tokens) })
+      .update({ expires_at: ago(1000) });
+
+    const removed = await cleanUpOnce(app.deps);
+
+    expect(removed.revocations).to.be.at.least(1);
+    const listed = (await call(app.url, 'GET', '/internal/revocations')).body.data.map((e: { id: string }) => e.id);
+    expect(listed).to.include(sessionOf(recent.tokens)).and.not.include(sessionOf(old.tokens));
+    expect(await app.db.knex('revocations').where({ subject: sessionOf(old.tokens) })).to.have.length(0);
+  });
+
   it('runs periodically, a batch at a time, until nothing is left', async () => {
     const users = await Promise.all([0, 1, 2].map(() => registerAndLogin(app.url)));
     const ids = users.map((u) => sessionOf(u.tokens));
