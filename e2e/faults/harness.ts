@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import getPort, { portNumbers } from 'get-port';
 import { clientCredentialsTokenSource } from '@micropay/platform';
 import {
   call,
@@ -13,6 +12,7 @@ import {
 } from '@micropay/platform/testing';
 import { startPlatform, type RestartPolicy, type RunningPlatform } from '../../local/src/launcher';
 import { localConfigSchema, PROCESSES, portVariable } from '../../local/src/local-config';
+import { freePort } from '../test/support';
 
 /**
  * The fault-injection harness (docs/operations.md, "Fault-injection suite"): the `npm start`
@@ -34,15 +34,6 @@ export interface FaultStack {
   output: string[];
   serviceToken(clientId: string, scopes: string[]): Promise<string>;
   teardown(): Promise<void>;
-}
-
-/**
- * Free ports: any (get-port), or inside E2E_PORT_RANGE ("32000-32099") when it is set, so
- * engineers sharing a machine can keep their stacks apart.
- */
-export async function freePort(): Promise<number> {
-  const range = /^(\d+)-(\d+)$/.exec(process.env.E2E_PORT_RANGE ?? '');
-  return range ? getPort({ port: portNumbers(Number(range[1]), Number(range[2])) }) : getPort();
 }
 
 /**

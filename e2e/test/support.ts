@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import getPort from 'get-port';
+import getPort, { portNumbers } from 'get-port';
 import { clientCredentialsTokenSource } from '@micropay/platform';
 import { call, createScratchDatabase, testEnv, type ScratchDatabase } from '@micropay/platform/testing';
 import { PROCESSES, portVariable } from '../../local/src/local-config';
@@ -25,6 +25,15 @@ export interface E2eStack {
 }
 
 /**
+ * A free port: any (get-port), or inside E2E_PORT_RANGE ("32000-32099") when it is set, so
+ * engineers sharing a machine keep their stacks apart.
+ */
+export async function freePort(): Promise<number> {
+  const range = /^(\d+)-(\d+)$/.exec(process.env.E2E_PORT_RANGE ?? '');
+  return range ? getPort({ port: portNumbers(Number(range[1]), Number(range[2])) }) : getPort();
+}
+
+/**
  * The README's `npm start`, run as a user runs it, on free ports and a temporary data
  * directory (or a fresh database on the PostgreSQL server when DATABASE_URL is set), so it
  * never meets a developer's running stack or data. Stopping sends SIGINT to the whole process
@@ -37,7 +46,11 @@ export async function startE2eStack(): Promise<E2eStack> {
     ? await createScratchDatabase(DATABASE_URL, 'e2e')
     : undefined;
   const ports: Record<string, number> = {};
-  for (const name of PROCESSES) ports[portVariable(name)] = await getPort();
+  for (const name of PROCESSES) {
+    let port = await freePort();
+    while (Object.values(ports).includes(port)) port = await freePort();
+    ports[portVariable(name)] = port;
+  }
   const env = {
     ...process.env,
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
