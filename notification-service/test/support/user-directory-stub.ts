@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { TokenVerifier } from '@micropay/platform';
 import { listen, type Listening } from '@micropay/platform/testing';
 
@@ -30,7 +31,7 @@ export class UserDirectoryStub {
     return this.listening.close();
   }
 
-  private async handle(url: string, authorization: string | undefined, res: import('node:http').ServerResponse) {
+  private async handle(url: string, authorization: string | undefined, res: ServerResponse) {
     const send = (status: number, body: unknown) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const match = /^\/v1\/auth\/users\/([^/?]+)$/.exec(url);
