@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import getPort from 'get-port';
+import getPort, { portNumbers } from 'get-port';
 import { clientCredentialsTokenSource } from '@micropay/platform';
 import { call, createScratchDatabase, testEnv, type ScratchDatabase } from '@micropay/platform/testing';
 import { PROCESSES, portVariable } from '../../local/src/local-config';
@@ -17,6 +17,8 @@ export interface E2eStack {
   services: Record<string, string>;
   /** Everything `npm start` printed, for failure reports. */
   output: string[];
+  /** MICROPAY_DATA_DIR of the stack (emails land in its mail/ folder). */
+  dataDir: string;
   /** A client-credentials token of one of the stack's service clients, from its own secrets file. */
   serviceToken(clientId: string, scopes: string[]): Promise<string>;
   /** Ctrl-C, then `npm start` again on the same data. */
@@ -37,7 +39,16 @@ export async function startE2eStack(): Promise<E2eStack> {
     ? await createScratchDatabase(DATABASE_URL, 'e2e')
     : undefined;
   const ports: Record<string, number> = {};
-  for (const name of PROCESSES) ports[portVariable(name)] = await getPort();
+  // E2E_PORT_RANGE=31000-31099 keeps the stack inside one engineer's ports on a shared machine.
+  const range = /^(\d+)-(\d+)$/.exec(process.env.E2E_PORT_RANGE ?? '');
+  const taken = new Set<number>();
+  for (const name of PROCESSES) {
+    const port = await getPort(
+      range ? { port: portNumbers(Number(range[1]), Number(range[2])), exclude: [...taken] } : {},
+    );
+    taken.add(port);
+    ports[portVariable(name)] = port;
+  }
   const env = {
     ...process.env,
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
@@ -90,6 +101,7 @@ export async function startE2eStack(): Promise<E2eStack> {
 
   await start();
   return {
+    dataDir,
     gateway: `http://127.0.0.1:${ports[portVariable('gateway')]}`,
     services: Object.fromEntries(
       PROCESSES.filter((name) => name !== 'gateway').map((name) => [

@@ -56,6 +56,8 @@ export const configSchema = z
     EMAIL_FROM: z.string().min(3).default('MicroPay <no-reply@micropay.local>'),
     /** `file`: each email is an .eml under <MICROPAY_DATA_DIR>/mail (npm start, tests); `ses`: SES v2 SendEmail. */
     EMAIL_TRANSPORT: z.enum(['file', 'ses']).default('file'),
+    /** Another SES v2 endpoint (an emulator); unset: the SDK's own (AWS_ENDPOINT_URL, else AWS's regional one). */
+    AWS_ENDPOINT_URL_SESV2: env.url().optional(),
     /** The SES configuration set whose event destination sends bounces and complaints to the feedback topic. */
     SES_CONFIGURATION_SET: z.string().min(1).optional(),
     /** The SQS queue subscribed to the SES feedback topic (bounces, complaints): those addresses are suppressed. */
@@ -87,6 +89,7 @@ export const configSchema = z
       from: e.EMAIL_FROM,
       transport: e.EMAIL_TRANSPORT,
       mailDir: path.resolve(e.MICROPAY_DATA_DIR, 'mail'),
+      sesEndpoint: e.AWS_ENDPOINT_URL_SESV2,
       configurationSet: e.SES_CONFIGURATION_SET,
       feedbackQueueUrl: e.SES_FEEDBACK_SQS_QUEUE_URL,
       addressCacheTtlMs: e.USER_EMAIL_CACHE_TTL_MS,

@@ -106,7 +106,10 @@ export function createDependencies(infra: Infrastructure, overrides: Overrides =
   const emailSender =
     overrides.emailSender ??
     (config.email.transport === 'ses'
-      ? new SesEmailSender(new SESv2Client({ region }), config.email.configurationSet)
+      ? new SesEmailSender(
+          new SESv2Client({ region, endpoint: config.email.sesEndpoint }),
+          config.email.configurationSet,
+        )
       : new EmlFileEmailSender(config.email.mailDir));
   const pushSender = new SnsPushSender(
     config.push.apns || config.push.fcm ? new SNSClient({ region }) : undefined,
