@@ -101,6 +101,18 @@ describe('push devices: POST/GET/DELETE /v1/devices (stored locally, no SNS)', (
     expect(await ctx.app.db.knex('devices').where({ id: device.body.id })).to.have.length(1);
   });
 
+  it('moves a token registered by another user to that user (the phone changed hands)', async () => {
+    const first = await ctx.newUser();
+    const second = await ctx.newUser();
+    const token = fcmToken();
+    const original = await ctx.register(first.token, { platform: 'fcm', token });
+    const moved = await ctx.register(second.token, { platform: 'fcm', token });
+    expect(moved.status).to.equal(201);
+    expect(moved.body.id).to.equal(original.body.id);
+    expect((await call(ctx.app.url, 'GET', '/v1/devices', { token: first.token })).body.data).to.deep.equal([]);
+    expect((await call(ctx.app.url, 'GET', '/v1/devices', { token: second.token })).body.data).to.have.length(1);
+  });
+
   it('answers 400 naming the field for bad input, and stores nothing', async () => {
     const user = await ctx.newUser();
     const cases: [unknown, string][] = [
