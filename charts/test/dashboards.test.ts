@@ -229,7 +229,12 @@ describe('Grafana dashboards (charts/micropay/dashboards)', function () {
       'auth-service': () => startAuthTestApp(),
       'transaction-service': () => startLedgerTestApp(),
       'payment-service': () => startPaymentTestApp(),
-      'notification-service': () => startNotificationTestApp(),
+      // With its SES feedback queue configured, as in AWS, so the SQS consumer's metrics are registered
+      // (the consumer is built but never started: nothing listens there).
+      'notification-service': () =>
+        startNotificationTestApp({
+          env: { SES_FEEDBACK_SQS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/ses-feedback' },
+        }),
     };
     for (const [service, start] of Object.entries(starters)) {
       const app = await start();

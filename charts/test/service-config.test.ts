@@ -48,6 +48,9 @@ const LEFT_TO_DEFAULTS = [
   'WEBHOOK_POLL_INTERVAL_MS',
   'WEBHOOK_RETRY_SCHEDULE',
   'WEBHOOK_TIMEOUT_MS',
+  'CHANNEL_RETRY_SCHEDULE',
+  'CHANNEL_POLL_INTERVAL_MS',
+  'USER_EMAIL_CACHE_TTL_MS',
 ];
 
 /** Plausible stand-ins for what the referenced Secrets hold in a real cluster. */

@@ -329,8 +329,55 @@ const CHART_SETTINGS: Record<string, ChartSettings> = {
     },
   },
   'notification-service': {
-    config: { ...common, ...verifier },
-    secretEnv: { DATABASE_URL: { ...database, name: 'notification-service-database' } },
+    config: {
+      ...common,
+      ...verifier,
+      OAUTH_TOKEN_URL: str(
+        'Token endpoint for this service\u2019s client-credentials token (users:read, to look up receipt addresses).',
+        'http://auth-service:8081/oauth2/token',
+      ),
+      ...peerUrls('notification-service'),
+      PEER_TIMEOUT_MS: int('Timeout of one call to a peer.', 3000, 100),
+      EMAIL_FROM: str(
+        'Sender of every email: an SES-verified identity, such as MicroPay <receipts@example.com>; empty: the service default (not verified anywhere).',
+      ),
+      EMAIL_TRANSPORT: leaf(
+        'ses: SES v2 SendEmail with the pod\u2019s IAM role; file: .eml files under the pod\u2019s /tmp (a cluster without SES).',
+        { type: 'string', enum: ['ses', 'file'] },
+        'ses',
+      ),
+      AWS_ENDPOINT_URL_SESV2: str(
+        'Another SES v2 API endpoint (an emulator); empty: AWS\u2019s regional endpoint.',
+        '',
+        {
+          pattern: '^(https?://.+)?$',
+        },
+      ),
+      SES_CONFIGURATION_SET: str(
+        'SES configuration set whose event destination sends bounces and complaints to the feedback topic.',
+      ),
+      SES_FEEDBACK_SQS_QUEUE_URL: str(
+        'SQS queue subscribed to the SES feedback topic: bounced and complaining addresses are suppressed.',
+        '',
+        { pattern: '^(https://.+)?$' },
+      ),
+      PUSH_PLATFORM_APPLICATION_ARN_APNS: str(
+        'SNS platform application for iOS (APNS or APNS_SANDBOX); empty: APNs devices are stored but not pushed to.',
+        '',
+        { pattern: '^(arn:aws[a-zA-Z-]*:sns:.+:app/APNS(_SANDBOX)?/.+)?$' },
+      ),
+      PUSH_PLATFORM_APPLICATION_ARN_FCM: str(
+        'SNS platform application for Android (GCM, i.e. FCM); empty: FCM devices are stored but not pushed to.',
+        '',
+        { pattern: '^(arn:aws[a-zA-Z-]*:sns:.+:app/GCM/.+)?$' },
+      ),
+    },
+    secretEnv: {
+      DATABASE_URL: { ...database, name: 'notification-service-database' },
+      // Email receipts need the address from auth-service: a client with users:read.
+      OAUTH_CLIENT_ID: { name: 'notification-service-client', key: 'client_id' },
+      OAUTH_CLIENT_SECRET: { name: 'notification-service-client', key: 'client_secret' },
+    },
   },
 };
 

@@ -64,7 +64,11 @@ describe('e2e: `npm start`, then a customer pays into a wallet across all four s
     expect(payment.status).to.equal(201);
     const notification = await eventually(async () => {
       const res = await call(stack().gateway, 'GET', '/v1/notifications', { token: customer.token });
-      return res.body.data?.find((n: { data: { payment: string } }) => n.data.payment === payment.body.id);
+      // The in-app one: an email receipt for the same payment is listed too (channel "email").
+      return res.body.data?.find(
+        (n: { channel: string; data: { payment: string } }) =>
+          n.channel === 'in_app' && n.data.payment === payment.body.id,
+      );
     });
     expect(notification).to.include({ type: 'payment.succeeded', title: 'Payment succeeded' });
     expect(notification.body).to.contain('$10.50');

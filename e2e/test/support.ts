@@ -17,6 +17,8 @@ export interface E2eStack {
   services: Record<string, string>;
   /** Everything `npm start` printed, for failure reports. */
   output: string[];
+  /** MICROPAY_DATA_DIR of the stack (emails land in its mail/ folder). */
+  dataDir: string;
   /** A client-credentials token of one of the stack's service clients, from its own secrets file. */
   serviceToken(clientId: string, scopes: string[]): Promise<string>;
   /** Ctrl-C, then `npm start` again on the same data. */
@@ -103,6 +105,7 @@ export async function startE2eStack(): Promise<E2eStack> {
 
   await start();
   return {
+    dataDir,
     gateway: `http://127.0.0.1:${ports[portVariable('gateway')]}`,
     services: Object.fromEntries(
       PROCESSES.filter((name) => name !== 'gateway').map((name) => [

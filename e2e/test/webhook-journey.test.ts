@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { expect } from 'chai';
 import { call } from '@micropay/platform/testing';
 import { Webhook } from 'standardwebhooks';
@@ -40,6 +42,37 @@ describe('e2e: a merchant receives signed webhooks through `npm start`', functio
       token: customer.token,
     });
     expect(log.body.data[0].attempts.map((a: { status_code: number }) => a.status_code)).to.deep.equal([500, 500, 200]);
+  });
+
+  it('emails the customer a receipt (.eml under the data dir, listed as channel "email") and pushes to their device', async () => {
+    const customer = await newCustomer(stack(), 'receipt');
+    const device = await call(stack().gateway, 'POST', '/v1/devices', {
+      token: customer.token,
+      body: { platform: 'fcm', token: `e2e:${'A'.repeat(40)}${Date.now()}` },
+    });
+    expect(device.status).to.equal(201);
+    const payment = await payByCard(stack(), customer, 1999);
+    expect(payment.status).to.equal(201);
+
+    // notification-service looked the address up in auth-service with its client token.
+    const listed = await eventually(async () => {
+      const list = await call(stack().gateway, 'GET', '/v1/notifications', { token: customer.token });
+      const channels = list.body.data
+        .filter((n: { data: { payment?: string } }) => n.data.payment === payment.body.id)
+        .map((n: { channel: string }) => n.channel);
+      return channels.includes('email') && channels.includes('push') ? list.body.data : undefined;
+    }, 30_000);
+    const email = listed.find((n: { channel: string }) => n.channel === 'email');
+    expect(email).to.include({ type: 'payment.succeeded', title: 'MicroPay: payment receipt' });
+
+    const mailDir = path.join(stack().dataDir, 'mail');
+    const files = (await fs.readdir(mailDir)).filter((f) => f.endsWith('.eml'));
+    const messages = await Promise.all(files.map((f) => fs.readFile(path.join(mailDir, f), 'utf8')));
+    const receipt = messages.find((m) => m.includes(payment.body.id as string));
+    expect(receipt, 'an .eml for the payment').to.be.a('string');
+    expect(receipt).to.match(new RegExp(`^To: ${customer.email.replace(/[.+]/g, '\\$&')}$`, 'm'));
+    expect(receipt).to.match(/^Content-Type: multipart\/alternative/m);
+    expect(receipt).to.contain('$19.99').and.contain('text/html');
   });
 
   it('after a secret rotation, the next delivery verifies with the old and the new secret', async () => {

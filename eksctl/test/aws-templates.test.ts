@@ -333,6 +333,7 @@ describe('AWS resources as CloudFormation (eksctl/aws)', () => {
         'events:publish',
         'ledger:read',
         'ledger:write',
+        'users:read',
       ]);
     });
 

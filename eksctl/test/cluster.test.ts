@@ -112,8 +112,18 @@ const ALLOWED_ACTIONS: Record<string, string[]> = {
     'sqs:GetQueueUrl',
     'ses:SendEmail',
     'ses:SendRawEmail',
+    'sns:CreatePlatformEndpoint',
+    'sns:Publish',
+    'sns:GetEndpointAttributes',
+    'sns:SetEndpointAttributes',
   ],
 };
+
+/**
+ * The one wildcard allowed: the endpoints of a named SNS platform application. SNS names each
+ * device's endpoint with a generated id, so no policy can list them; the application is named.
+ */
+const PER_DEVICE_ENDPOINTS = /^arn:aws:sns:[\w-]+:\d{12}:endpoint\/(APNS|APNS_SANDBOX|GCM)\/micropay-[\w-]+\/\*$/;
 
 /** Everything wrong with a rendered ClusterConfig, as sentences; empty when it is fine. */
 function clusterProblems(config: unknown): string[] {
@@ -157,6 +167,7 @@ function clusterProblems(config: unknown): string[] {
       const resourceless = list(s.Action).every((action) => RESOURCELESS_ACTIONS.includes(action));
       for (const resource of list(s.Resource)) {
         if (resource === '*' && resourceless) continue;
+        if (PER_DEVICE_ENDPOINTS.test(resource)) continue;
         if (resource.includes('*'))
           problems.push(`${service}: statement ${s.Sid} grants on "${resource}": a wildcard resource`);
         else if (!resource.startsWith(`arn:aws:`) || !resource.includes(`:${SAMPLE.AWS_ACCOUNT_ID}:`))

@@ -1,5 +1,6 @@
 import { createServiceApp } from '@micropay/platform';
 import type { Dependencies } from './dependencies';
+import { deviceRoutes } from './http/device-routes';
 import { eventRoutes } from './http/event-routes';
 import { notificationRoutes } from './http/notification-routes';
 import { webhookEndpointRoutes } from './http/webhook-endpoint-routes';
@@ -17,11 +18,12 @@ export function createApp(deps: Dependencies) {
       title: 'MicroPay notification-service',
       version: '1.0.0',
       description:
-        'Notifications for people (in-app) and merchant webhooks (Standard Webhooks v1), created from the events the other services publish.',
+        'Notifications for people (in-app, email receipts through SES, pushes through SNS to registered devices) and merchant webhooks (Standard Webhooks v1), created from the events the other services publish.',
     },
     routes: [
       ...notificationRoutes(deps.notifications),
       ...webhookEndpointRoutes(deps.webhookEndpoints, deps.dispatcher),
+      ...deviceRoutes(deps.devices),
       ...eventRoutes(deps.consumer, deps.eventMetrics),
     ],
     verifier: deps.verifier,

@@ -11,10 +11,15 @@ async function main(): Promise<void> {
   const deps = createDependencies({ config, ...infra });
 
   deps.webhookJob.start();
+  deps.channelJob.start();
   deps.sqsConsumer?.start();
-  // SIGTERM: the queue consumer stops first (its long poll ends, the batch in hand finishes), then deliveries.
+  deps.feedbackConsumer?.start();
+  // SIGTERM: the queue consumers stop first (their long polls end, the batch in hand finishes), then deliveries.
   infra.lifecycle.onShutdown('webhook deliveries', () => deps.webhookJob.stop());
+  infra.lifecycle.onShutdown('email and push deliveries', () => deps.channelJob.stop());
   infra.lifecycle.onShutdown('SQS consumer', async () => deps.sqsConsumer?.stop());
+  infra.lifecycle.onShutdown('SES feedback consumer', async () => deps.feedbackConsumer?.stop());
+  infra.lifecycle.onShutdown('auth-service client', async () => deps.authPeer.shutdown());
 
   await serve(createApp(deps), config, infra);
 }

@@ -8,7 +8,7 @@ import type { DeliveryObserver } from './domain/ports';
 export function deliveryMetrics(metrics: Metrics): DeliveryObserver {
   const deliveries = metrics.counter(
     'notification_deliveries_total',
-    'Notifications by channel (in_app, email, push, webhook) and outcome: delivered (stored, sent, or accepted by the receiver), duplicate (redelivered event, not stored again), retrying (a webhook attempt failed, another is scheduled), failed (given up; for in_app, not stored and retried by the producer).',
+    'Notifications by channel (in_app, email, push, webhook) and outcome: delivered (stored, sent by SES/SNS, or accepted by the receiver), duplicate (redelivered event, not stored again), retrying (an attempt failed, another is scheduled), failed (given up, or a disabled push endpoint; for in_app, not stored and retried by the producer), suppressed (an email to an address that bounced or complained, not sent).',
     ['channel', 'outcome'],
   );
   const failures = metrics.counter(

@@ -195,6 +195,10 @@ export class CognitoIdentityProvider implements IdentityProvider {
     return this.adminUser(current.Username as string);
   }
 
+  async getUser(userId: string): Promise<User> {
+    return this.adminUser(userId);
+  }
+
   async setGroups(userId: string, groups: string[]): Promise<User> {
     const pool = this.options.userPoolId;
     const current = await this.currentGroups(userId);

@@ -98,6 +98,12 @@ export class LocalIdentityProvider implements IdentityProvider {
     return user;
   }
 
+  async getUser(userId: string): Promise<User> {
+    const user = await this.deps.users.findById(userId);
+    if (!user) throw authErrors.user_missing.create(`No user ${userId}.`, { param: 'id' });
+    return user;
+  }
+
   async setGroups(userId: string, groups: string[]): Promise<User> {
     const user = await this.deps.users.setGroups(userId, groups);
     if (!user) throw authErrors.user_missing.create(`No user ${userId}.`, { param: 'id' });

@@ -32,6 +32,8 @@ export interface IdentityProvider {
   logout(caller: SessionCaller, refreshToken?: string): Promise<void>;
   me(caller: SessionCaller): Promise<User>;
   setGroups(userId: string, groups: string[]): Promise<User>;
+  /** One user by id (admins, and services with users:read such as notification-service for receipts). */
+  getUser(userId: string): Promise<User>;
 }
 
 export interface UserStore {

@@ -137,6 +137,22 @@ function routes(identity: IdentityProvider, lockout: LoginLockout) {
       },
     }),
     defineRoute({
+      method: 'get',
+      path: '/v1/auth/users/:id',
+      operationId: 'getUser',
+      summary: 'One user (admins, and service clients with users:read)',
+      description:
+        'notification-service reads the address of an email receipt here, with its client-credentials token.',
+      tags: ['auth'],
+      auth: { public: false, users: true, groups: ['admin'], clientScopes: ['users:read'] },
+      request: { params: UserIdParams },
+      responses: { 200: { description: 'The user.', schema: User } },
+      errors: [authErrors.user_missing],
+      async handler({ params }) {
+        return { status: 200, body: publicUser(await identity.getUser(params.id)) };
+      },
+    }),
+    defineRoute({
       method: 'put',
       path: '/v1/auth/users/:id/groups',
       operationId: 'setUserGroups',

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { consumeOnce, keysetPage, type EventEnvelope, type PageRequest } from '@micropay/platform';
-import type { NewNotification, NotificationStore } from '../domain/ports';
+import type { ChannelSends, NewNotification, NotificationStore } from '../domain/ports';
+import { enqueueChannelDeliveries } from './channel-repository';
 import type { Notification } from '../domain/notification';
 import { enqueueWebhookDeliveries } from './webhook-repository';
 
@@ -33,8 +34,14 @@ const toNotification = (r: NotificationRow): Notification => ({
 export class NotificationRepository implements NotificationStore {
   constructor(private readonly knex: Knex) {}
 
-  async recordEvent(event: EventEnvelope, notifications: NewNotification[], webhookOwner: string | undefined) {
+  async recordEvent(
+    event: EventEnvelope,
+    notifications: NewNotification[],
+    webhookOwner: string | undefined,
+    sends: ChannelSends = {},
+  ) {
     let webhooks = 0;
+    let channelDeliveries = 0;
     const fresh = await consumeOnce(this.knex, event, async (trx) => {
       for (const n of notifications) {
         await trx('notifications').insert({
@@ -49,8 +56,9 @@ export class NotificationRepository implements NotificationStore {
         });
       }
       if (webhookOwner) webhooks = await enqueueWebhookDeliveries(trx, event, webhookOwner);
+      channelDeliveries = await enqueueChannelDeliveries(trx, event, sends);
     });
-    return { fresh, webhooks: fresh ? webhooks : 0 };
+    return { fresh, webhooks: fresh ? webhooks : 0, channelDeliveries: fresh ? channelDeliveries : 0 };
   }
 
   async listForUser(userId: string, page: PageRequest) {

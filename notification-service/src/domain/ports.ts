@@ -1,4 +1,5 @@
 import type { EventEnvelope, PageRequest, PageResult } from '@micropay/platform';
+import type { ChannelDelivery, Device, EmailMessage, PushMessage } from './channel-delivery';
 import type { Channel, Notification } from './notification';
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook-endpoint';
 
@@ -7,15 +8,17 @@ export type NewNotification = Omit<Notification, 'createdAt' | 'readAt'>;
 
 export interface NotificationStore {
   /**
-   * Records the event in the inbox, stores its notifications and queues a webhook delivery to
-   * each of `webhookOwner`'s enabled endpoints that want the event, in one transaction; returns
+   * Records the event in the inbox, stores its notifications, queues a webhook delivery to
+   * each of `webhookOwner`'s enabled endpoints that want the event and queues its email and
+   * pushes (one per enabled device), in one transaction; returns
    * `fresh: false` (storing nothing) when the event was already recorded.
    */
   recordEvent(
     event: EventEnvelope,
     notifications: NewNotification[],
     webhookOwner: string | undefined,
-  ): Promise<{ fresh: boolean; webhooks: number }>;
+    sends?: ChannelSends,
+  ): Promise<{ fresh: boolean; webhooks: number; channelDeliveries: number }>;
   listForUser(userId: string, page: PageRequest): Promise<PageResult<Notification>>;
 }
 
@@ -92,11 +95,11 @@ export interface WebhookSender {
 
 /**
  * What happened to one notification: `delivered` (stored for the person, or accepted by the
- * receiver), `duplicate` (a redelivered event, nothing stored again), `retrying` (a webhook
- * attempt failed and another is scheduled) or `failed` (given up, or not stored and retried by
- * the producer).
+ * receiver, sent by SES or SNS), `duplicate` (a redelivered event, nothing stored again),
+ * `retrying` (an attempt failed and another is scheduled), `failed` (given up, or not stored and
+ * retried by the producer) or `suppressed` (an email not sent: the address bounced or complained).
  */
-export type DeliveryOutcome = 'delivered' | 'duplicate' | 'retrying' | 'failed';
+export type DeliveryOutcome = 'delivered' | 'duplicate' | 'retrying' | 'failed' | 'suppressed';
 
 /** Why an event could not be processed: its data did not fit the rules, or storing failed. */
 export type FailureReason = 'invalid_data' | 'store_error';
@@ -105,4 +108,79 @@ export type FailureReason = 'invalid_data' | 'store_error';
 export interface DeliveryObserver {
   deliveries(channel: Channel, outcome: DeliveryOutcome, count: number): void;
   eventFailed(type: string, reason: FailureReason): void;
+}
+
+/** An email ready to hand to the mail transport; `id` names the delivery (the local .eml file, SES tags). */
+export interface OutgoingEmail {
+  id: string;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface EmailSender {
+  /** Sends one email; rejects with PermanentSendError when retrying cannot help. */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/** The provider refused for good (a rejected message, an invalid token): the delivery is not retried. */
+export class PermanentSendError extends Error {}
+
+/** SNS says the platform endpoint is disabled (the app was uninstalled, the token expired). */
+export class EndpointDisabledError extends PermanentSendError {}
+
+export interface PushSender {
+  /** The platform endpoint for a device token (SNS CreatePlatformEndpoint), or null when pushes stay local. */
+  register(platform: Device['platform'], token: string): Promise<string | null>;
+  /** Sends one push to a device; EndpointDisabledError when SNS reports the endpoint disabled. */
+  publish(device: Device, message: PushMessage): Promise<{ messageId: string }>;
+}
+
+/** Where users' email addresses come from (auth-service, docs/adr/0008-email-and-push-channels.md). */
+export interface UserDirectory {
+  /** The user's email, or undefined when there is no such user; rejects when the directory is unavailable. */
+  emailOf(userId: string): Promise<string | undefined>;
+}
+
+/** How one email or push attempt ends for its delivery. */
+export type ChannelOutcome =
+  | { status: 'sent'; providerMessageId: string }
+  | { status: 'pending'; error: string; nextAttemptAt: Date }
+  | { status: 'failed'; error: string; disableDevice?: boolean }
+  | { status: 'suppressed'; error: string };
+
+/** What an event sends beyond in-app notifications and webhooks. */
+export interface ChannelSends {
+  email?: { userId: string; message: EmailMessage };
+  /** Fanned out to each of the user's enabled devices when the event is recorded. */
+  push?: { userId: string; message: PushMessage };
+}
+
+export interface ChannelStore {
+  /** Leases up to `limit` due pending email and push deliveries. */
+  claimDue(limit: number, leaseSeconds: number): Promise<ChannelDelivery[]>;
+  findDevice(id: string): Promise<Device | undefined>;
+  isSuppressed(email: string): Promise<boolean>;
+  /**
+   * Writes the attempt's outcome with the lease cleared; a send also stores the email or push
+   * notification the person sees in GET /v1/notifications, in the same transaction.
+   */
+  recordOutcome(delivery: ChannelDelivery, outcome: ChannelOutcome, sent?: NewNotification): Promise<void>;
+}
+
+export interface DeviceStore {
+  /** Registers the token for the user; an existing row of the same platform and token is returned (and moved to this user). */
+  upsertDevice(
+    device: Omit<Device, 'createdAt' | 'status' | 'disabledReason'>,
+  ): Promise<{ device: Device; created: boolean }>;
+  findByToken(platform: Device['platform'], token: string): Promise<Device | undefined>;
+  listDevices(userId: string, page: PageRequest): Promise<PageResult<Device>>;
+  deleteDevice(userId: string, id: string): Promise<boolean>;
+}
+
+export interface SuppressionStore {
+  /** Idempotent: an address already suppressed keeps its first reason. */
+  suppress(emails: string[], reason: 'bounce' | 'complaint', detail: string | null): Promise<number>;
 }

@@ -1,4 +1,5 @@
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook-endpoint';
+import type { Device } from './channel-delivery';
 import type { Notification } from './notification';
 
 /** The public shape of a notification: what GET /v1/notifications lists. */
@@ -53,5 +54,17 @@ export function presentWebhookDelivery(d: WebhookDelivery & { attemptLog: Webhoo
       error: a.error,
       next_attempt_at: a.nextAttemptAt ? a.nextAttemptAt.toISOString() : null,
     })),
+  };
+}
+
+export function presentDevice(d: Device) {
+  return {
+    id: d.id,
+    object: 'device' as const,
+    platform: d.platform,
+    token: d.token,
+    status: d.status,
+    disabled_reason: d.disabledReason,
+    created_at: d.createdAt.toISOString(),
   };
 }

@@ -122,3 +122,44 @@ export const WebhookDeliverySchema = z
 
 export const WebhookDeliveryListQuery = listQuerySchema(WEBHOOK_DELIVERY_ID);
 export const WebhookDeliveryListSchema = listResponseSchema(WebhookDeliverySchema);
+
+export const DEVICE_ID = /^dev_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** APNs device tokens are hex (32 bytes today; Apple says not to rely on the length); FCM tokens are URL-safe text. */
+const TOKEN_FORMATS = {
+  apns: { pattern: /^[0-9a-fA-F]{64,200}$/, error: 'must be an APNs device token: 64 to 200 hex characters' },
+  fcm: { pattern: /^[\w:-]{32,4096}$/, error: 'must be an FCM registration token: 32 to 4096 of A-Z a-z 0-9 _ - :' },
+} as const;
+
+export const RegisterDeviceBody = z
+  .strictObject({
+    platform: z.enum(['apns', 'fcm'], { error: 'must be "apns" or "fcm"' }),
+    token: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(4096),
+  })
+  .superRefine((body, ctx) => {
+    const format = TOKEN_FORMATS[body.platform];
+    if (!format.pattern.test(body.token)) ctx.addIssue({ code: 'custom', path: ['token'], message: format.error });
+  })
+  .meta({ id: 'RegisterDeviceRequest' });
+
+export const DeviceIdParams = z.strictObject({
+  id: z.string().regex(DEVICE_ID, { error: 'must be a device id (dev_…)' }),
+});
+
+export const DeviceSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('device'),
+    platform: z.enum(['apns', 'fcm']),
+    token: z.string(),
+    status: z.enum(['enabled', 'disabled']).meta({
+      description:
+        'disabled: SNS reported the endpoint disabled (app removed, token expired); register the token again.',
+    }),
+    disabled_reason: z.string().nullable(),
+    created_at: z.iso.datetime(),
+  })
+  .meta({ id: 'Device' });
+
+export const DeviceListQuery = listQuerySchema(DEVICE_ID);
+export const DeviceListSchema = listResponseSchema(DeviceSchema);

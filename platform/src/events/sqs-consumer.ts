@@ -3,14 +3,24 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics';
 import { EventEnvelopeSchema, type EventEnvelope } from './event-envelope';
 
-export interface SqsEventConsumerOptions {
+export interface SqsEventConsumerOptions<T = EventEnvelope> {
   client: SQSClient;
   queueUrl: string;
   /**
    * Applies one event and resolves once its effects (and inbox row) are committed; a rejection
    * leaves the message in the queue, to be received again after its visibility timeout.
    */
-  handle(event: EventEnvelope): Promise<void>;
+  handle(event: T): Promise<void>;
+  /**
+   * Reads a message body; undefined leaves the message for the dead-letter queue. Default: an
+   * event envelope, raw or inside SNS's notification JSON (another queue, such as SES
+   * feedback, brings its own).
+   */
+  parse?: (body: string) => T | undefined;
+  /** The `queue` label of the consumer's metrics and logs (default `events`). */
+  label?: string;
+  /** Log fields naming a parsed message (default: the event's id and type). */
+  describe?: (message: T) => Record<string, unknown>;
   logger: Logger;
   metrics: Metrics;
   /** Long polling: how long one receive waits for messages (SQS allows up to 20 s). */
@@ -28,20 +38,22 @@ export interface SqsEventConsumerOptions {
  * that always throws) is not deleted: the queue's redrive policy moves it to the dead-letter
  * queue after maxReceiveCount receives, and the other messages of its batch go on.
  */
-export class SqsEventConsumer {
+export class SqsEventConsumer<T = EventEnvelope> {
   private running?: Promise<void>;
   private abort?: AbortController;
   private readonly received;
   private readonly failed;
 
-  constructor(private readonly options: SqsEventConsumerOptions) {
-    this.received = options.metrics.counter('sqs_messages_received_total', 'Messages received from the SQS queue.', [
-      'outcome',
-    ]);
+  constructor(private readonly options: SqsEventConsumerOptions<T>) {
+    this.received = options.metrics.counter(
+      'sqs_messages_received_total',
+      'Messages received from an SQS queue (`events`, or `ses_feedback` in notification-service), by outcome.',
+      ['queue', 'outcome'],
+    );
     this.failed = options.metrics.counter(
       'sqs_receive_errors_total',
       'Failed ReceiveMessage calls (the loop waits and polls again).',
-      [],
+      ['queue'],
     );
   }
 
@@ -64,7 +76,7 @@ export class SqsEventConsumer {
         await this.pollOnce(signal);
       } catch (error) {
         if (signal.aborted) break;
-        this.failed.inc();
+        this.failed.inc({ queue: this.queue });
         this.options.logger.error({ err: error, queue: this.options.queueUrl }, 'SQS receive failed');
         await new Promise((resolve) => setTimeout(resolve, 1000).unref());
       }
@@ -102,24 +114,40 @@ export class SqsEventConsumer {
 
   private async process(message: Message): Promise<boolean> {
     const receives = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
-    const event = parseMessage(message.Body ?? '');
+    const parse = this.options.parse ?? (parseMessage as unknown as (body: string) => T | undefined);
+    const event = parse(message.Body ?? '');
     if (!event) {
-      this.received.inc({ outcome: 'invalid' });
-      this.options.logger.error({ message_id: message.MessageId, receives }, 'SQS message is not an event envelope');
+      this.received.inc({ queue: this.queue, outcome: 'invalid' });
+      this.options.logger.error(
+        { message_id: message.MessageId, receives },
+        this.options.parse ? 'SQS message is not one this queue takes' : 'SQS message is not an event envelope',
+      );
       return false;
     }
     try {
       await this.options.handle(event);
-      this.received.inc({ outcome: 'processed' });
+      this.received.inc({ queue: this.queue, outcome: 'processed' });
       return true;
     } catch (error) {
-      this.received.inc({ outcome: 'failed' });
+      this.received.inc({ queue: this.queue, outcome: 'failed' });
       this.options.logger.warn(
-        { err: error, event_id: event.id, event_type: event.type, receives },
-        'event processing failed; SQS redelivers it',
+        { err: error, ...this.describe(event), receives },
+        this.options.parse
+          ? 'message processing failed; SQS redelivers it'
+          : 'event processing failed; SQS redelivers it',
       );
       return false;
     }
+  }
+
+  private get queue(): string {
+    return this.options.label ?? 'events';
+  }
+
+  private describe(message: T): Record<string, unknown> {
+    if (this.options.describe) return this.options.describe(message);
+    const event = message as unknown as EventEnvelope;
+    return { event_id: event.id, event_type: event.type };
   }
 }
 

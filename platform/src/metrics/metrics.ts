@@ -41,7 +41,10 @@ export class Metrics {
     this.breakerState.set({ target }, BREAKER_STATE_VALUE[state]);
   }
 
+  /** A counter of the registry; asked for again by name (a second SQS consumer), the same one. */
   counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    const existing = this.registry.getSingleMetric(name);
+    if (existing) return existing as Counter<L>;
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 

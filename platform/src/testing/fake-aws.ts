@@ -18,6 +18,8 @@ export class FakeAws {
   readonly pushes: { targetArn: string; message: string }[] = [];
   /** SES v2 SendEmail requests, as sent. */
   readonly emails: Record<string, unknown>[] = [];
+  /** SES v2 answers this error to the next SendEmail calls, once each (a throttled or refusing SES). */
+  readonly sesFailures: { code: string; status: number }[] = [];
   private listening?: Listening;
 
   static async start(): Promise<FakeAws> {
@@ -52,6 +54,14 @@ export class FakeAws {
     return arn;
   }
 
+  /** The raw MIME messages sent with SendEmail's Content.Raw, decoded. */
+  rawEmails(): string[] {
+    return this.emails.map((e) => {
+      const data = (e as { Content?: { Raw?: { Data?: string } } }).Content?.Raw?.Data;
+      return data ? Buffer.from(data, 'base64').toString('utf8') : '';
+    });
+  }
+
   queue(url: string): FakeQueue {
     const queue = this.queues.get(url);
     if (!queue) throw new Error(`no fake queue ${url}`);
@@ -68,6 +78,11 @@ export class FakeAws {
         return json(res, 200, await this.sqs(target.slice('AmazonSQS.'.length), JSON.parse(raw || '{}')));
       }
       if (req.url?.startsWith('/v2/email/outbound-emails')) {
+        const failure = this.sesFailures.shift();
+        if (failure) {
+          res.setHeader('x-amzn-errortype', failure.code);
+          return json(res, failure.status, { message: `fake SES: ${failure.code}` });
+        }
         this.emails.push(JSON.parse(raw));
         return json(res, 200, { MessageId: randomUUID() });
       }
@@ -153,6 +168,27 @@ export class FakeAws {
         const arn = existing?.[0] ?? `${application.replace(':app/', ':endpoint/')}/${randomUUID()}`;
         if (!existing) this.endpoints.set(arn, { token, enabled: true, application });
         return result('CreatePlatformEndpoint', `<EndpointArn>${arn}</EndpointArn>`);
+      }
+      case 'GetEndpointAttributes': {
+        const endpoint = this.endpoints.get(params.get('EndpointArn') ?? '');
+        if (!endpoint) throw new FakeFault('NotFound', 'Endpoint does not exist', 404);
+        const entries = { Enabled: String(endpoint.enabled), Token: endpoint.token };
+        return result(
+          'GetEndpointAttributes',
+          `<Attributes>${Object.entries(entries)
+            .map(([key, value]) => `<entry><key>${key}</key><value>${escapeXml(value)}</value></entry>`)
+            .join('')}</Attributes>`,
+        );
+      }
+      case 'SetEndpointAttributes': {
+        const endpoint = this.endpoints.get(params.get('EndpointArn') ?? '');
+        if (!endpoint) throw new FakeFault('NotFound', 'Endpoint does not exist', 404);
+        for (let i = 1; params.has(`Attributes.entry.${i}.key`); i += 1) {
+          const value = params.get(`Attributes.entry.${i}.value`) ?? '';
+          if (params.get(`Attributes.entry.${i}.key`) === 'Enabled') endpoint.enabled = value === 'true';
+          if (params.get(`Attributes.entry.${i}.key`) === 'Token') endpoint.token = value;
+        }
+        return result('SetEndpointAttributes', '');
       }
       default:
         throw new FakeFault('InvalidAction', `the fake does not do SNS ${action}`, 400);

@@ -30,7 +30,7 @@ describe('EventConsumer delivery reports', () => {
       store(async () => {
         const fresh = first;
         first = false;
-        return { fresh, webhooks: 0 };
+        return { fresh, webhooks: 0, channelDeliveries: 0 };
       }),
       testLogger(),
       observer,
@@ -64,7 +64,7 @@ describe('EventConsumer delivery reports', () => {
     const consumer = new EventConsumer(
       store(async () => {
         stored += 1;
-        return { fresh: true, webhooks: 0 };
+        return { fresh: true, webhooks: 0, channelDeliveries: 0 };
       }),
       testLogger(),
       observer,
@@ -82,7 +82,7 @@ describe('EventConsumer delivery reports', () => {
   it('reports nothing for an event that notifies nobody', async () => {
     const { seen, observer } = recordingObserver();
     const consumer = new EventConsumer(
-      store(async () => ({ fresh: true, webhooks: 0 })),
+      store(async () => ({ fresh: true, webhooks: 0, channelDeliveries: 0 })),
       testLogger(),
       observer,
     );

@@ -1,0 +1,230 @@
+import type { Knex } from 'knex';
+import { keysetPage, newId, type EventEnvelope, type PageRequest } from '@micropay/platform';
+import type { ChannelDelivery, Device } from '../domain/channel-delivery';
+import type {
+  ChannelOutcome,
+  ChannelSends,
+  ChannelStore,
+  DeviceStore,
+  NewNotification,
+  SuppressionStore,
+} from '../domain/ports';
+
+interface DeviceRow {
+  id: string;
+  user_id: string;
+  platform: Device['platform'];
+  token: string;
+  endpoint_arn: string | null;
+  status: Device['status'];
+  disabled_reason: string | null;
+  created_at: Date;
+}
+
+interface DeliveryRow {
+  id: string;
+  channel: ChannelDelivery['channel'];
+  user_id: string;
+  device_id: string | null;
+  event_id: string;
+  event_type: string;
+  message: ChannelDelivery['message'];
+  status: ChannelDelivery['status'];
+  attempts: number;
+  next_attempt_at: Date | null;
+  last_error: string | null;
+  provider_message_id: string | null;
+  created_at: Date;
+}
+
+const toDevice = (r: DeviceRow): Device => ({
+  id: r.id,
+  userId: r.user_id,
+  platform: r.platform,
+  token: r.token,
+  endpointArn: r.endpoint_arn,
+  status: r.status,
+  disabledReason: r.disabled_reason,
+  createdAt: r.created_at,
+});
+
+const toDelivery = (r: DeliveryRow) =>
+  ({
+    id: r.id,
+    channel: r.channel,
+    userId: r.user_id,
+    deviceId: r.device_id,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    message: r.message,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    providerMessageId: r.provider_message_id,
+    createdAt: r.created_at,
+  }) as ChannelDelivery;
+
+/**
+ * Queues the event's email and pushes (one per enabled device of the user) in the caller's
+ * (inbox) transaction; returns how many were queued.
+ */
+export async function enqueueChannelDeliveries(trx: Knex.Transaction, event: EventEnvelope, sends: ChannelSends) {
+  const rows: Record<string, unknown>[] = [];
+  const base = { event_id: event.id, event_type: event.type };
+  if (sends.email) {
+    rows.push({
+      ...base,
+      id: newId('emd'),
+      channel: 'email',
+      user_id: sends.email.userId,
+      message: JSON.stringify(sends.email.message),
+    });
+  }
+  if (sends.push) {
+    const devices: DeviceRow[] = await trx('devices').where({ user_id: sends.push.userId, status: 'enabled' });
+    for (const device of devices) {
+      rows.push({
+        ...base,
+        id: newId('psd'),
+        channel: 'push',
+        user_id: sends.push.userId,
+        device_id: device.id,
+        message: JSON.stringify(sends.push.message),
+      });
+    }
+  }
+  for (const row of rows) {
+    await trx.raw(
+      `insert into channel_deliveries (id, channel, user_id, device_id, event_id, event_type, message)
+       values (?, ?, ?, ?, ?, ?, ?::jsonb)
+       on conflict (event_id, channel, coalesce(device_id, '')) do nothing`,
+      [row.id, row.channel, row.user_id, row.device_id ?? null, row.event_id, row.event_type, row.message] as never,
+    );
+  }
+  return rows.length;
+}
+
+/** Email and push deliveries, devices and the suppression list. */
+export class ChannelRepository implements ChannelStore, DeviceStore, SuppressionStore {
+  constructor(private readonly knex: Knex) {}
+
+  async claimDue(limit: number, leaseSeconds: number) {
+    const claimed = await this.knex.raw(
+      `update channel_deliveries set locked_until = now() + make_interval(secs => ?)
+       where id in (
+         select id from channel_deliveries
+         where status = 'pending' and next_attempt_at <= now()
+           and (locked_until is null or locked_until < now())
+         order by next_attempt_at, id
+         limit ? for update skip locked)
+       returning *`,
+      [leaseSeconds, limit],
+    );
+    return (claimed.rows as DeliveryRow[]).map(toDelivery);
+  }
+
+  async recordOutcome(delivery: ChannelDelivery, outcome: ChannelOutcome, sent?: NewNotification) {
+    await this.knex.transaction(async (trx) => {
+      const done = outcome.status !== 'pending';
+      await trx('channel_deliveries')
+        .where({ id: delivery.id })
+        .update({
+          status: outcome.status,
+          attempts: trx.raw('attempts + 1'),
+          next_attempt_at: outcome.status === 'pending' ? outcome.nextAttemptAt : null,
+          locked_until: null,
+          last_error: outcome.status === 'sent' ? null : outcome.error.slice(0, 1000),
+          provider_message_id: outcome.status === 'sent' ? outcome.providerMessageId : null,
+          completed_at: done ? trx.fn.now() : null,
+        });
+      if (outcome.status === 'failed' && outcome.disableDevice && delivery.deviceId) {
+        await trx('devices')
+          .where({ id: delivery.deviceId })
+          .update({ status: 'disabled', disabled_reason: outcome.error.slice(0, 500) });
+        // The device's other queued pushes would meet the same disabled endpoint.
+        await trx('channel_deliveries')
+          .where({ device_id: delivery.deviceId, status: 'pending' })
+          .whereNot({ id: delivery.id })
+          .update({ status: 'failed', last_error: 'device disabled', locked_until: null, completed_at: trx.fn.now() });
+      }
+      if (sent) {
+        // One email or push notification per event and channel, however many devices it reached.
+        await trx('notifications')
+          .insert({
+            id: sent.id,
+            user_id: sent.userId,
+            event_id: sent.eventId,
+            type: sent.type,
+            channel: sent.channel,
+            title: sent.title,
+            body: sent.body,
+            data: JSON.stringify(sent.data),
+          })
+          .onConflict(['event_id', 'channel'])
+          .ignore();
+      }
+    });
+  }
+
+  async findDevice(id: string) {
+    const row = await this.knex<DeviceRow>('devices').where({ id }).first();
+    return row && toDevice(row);
+  }
+
+  async isSuppressed(email: string) {
+    return (await this.knex('email_suppressions').where({ email: email.toLowerCase() }).first()) !== undefined;
+  }
+
+  async suppress(emails: string[], reason: 'bounce' | 'complaint', detail: string | null) {
+    if (emails.length === 0) return 0;
+    const inserted = await this.knex('email_suppressions')
+      .insert(emails.map((email) => ({ email: email.toLowerCase(), reason, detail: detail?.slice(0, 1000) ?? null })))
+      .onConflict('email')
+      .ignore()
+      .returning('email');
+    return inserted.length;
+  }
+
+  async upsertDevice(d: Omit<Device, 'createdAt' | 'status' | 'disabledReason'>) {
+    return this.knex.transaction(async (trx) => {
+      const existing = await trx<DeviceRow>('devices')
+        .where({ platform: d.platform, token: d.token })
+        .forUpdate()
+        .first();
+      if (existing && existing.user_id === d.userId && existing.status === 'enabled')
+        return { device: toDevice(existing), created: false };
+      if (existing) {
+        // Registered again: by its new user (the token moved with the phone), or after SNS disabled it.
+        const [row] = await trx('devices')
+          .where({ id: existing.id })
+          .update({ user_id: d.userId, endpoint_arn: d.endpointArn, status: 'enabled', disabled_reason: null })
+          .returning('*');
+        return { device: toDevice(row as DeviceRow), created: existing.user_id !== d.userId };
+      }
+      const [row] = await trx('devices')
+        .insert({ id: d.id, user_id: d.userId, platform: d.platform, token: d.token, endpoint_arn: d.endpointArn })
+        .onConflict(['platform', 'token'])
+        .ignore()
+        .returning('*');
+      if (row) return { device: toDevice(row as DeviceRow), created: true };
+      // A concurrent registration of the same token won the insert.
+      const raced = await trx<DeviceRow>('devices').where({ platform: d.platform, token: d.token }).first();
+      return { device: toDevice(raced!), created: false };
+    });
+  }
+
+  async findByToken(platform: Device['platform'], token: string) {
+    const row = await this.knex<DeviceRow>('devices').where({ platform, token }).first();
+    return row && toDevice(row);
+  }
+
+  async listDevices(userId: string, page: PageRequest) {
+    const result = await keysetPage<DeviceRow>(this.knex('devices').where({ user_id: userId }), page);
+    return { data: result.data.map(toDevice), hasMore: result.hasMore };
+  }
+
+  async deleteDevice(userId: string, id: string) {
+    return (await this.knex('devices').where({ user_id: userId, id }).delete()) > 0;
+  }
+}
