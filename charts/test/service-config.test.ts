@@ -51,6 +51,8 @@ const LEFT_TO_DEFAULTS = [
   'CHANNEL_RETRY_SCHEDULE',
   'CHANNEL_POLL_INTERVAL_MS',
   'USER_EMAIL_CACHE_TTL_MS',
+  // Follows the access-token lifetime (a day with Cognito) plus a minute: right unless tokens change.
+  'AUTH_REVOCATION_RETENTION_SECONDS',
 ];
 
 /** Plausible stand-ins for what the referenced Secrets hold in a real cluster. */

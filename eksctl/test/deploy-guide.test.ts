@@ -18,6 +18,8 @@ const SAMPLE_OUTPUTS: Record<string, string> = {
   TokenUrl: 'https://micropay-123456789012.auth.eu-west-1.amazoncognito.com/oauth2/token',
   EventsTopicArn: 'arn:aws:sns:eu-west-1:123456789012:micropay-events',
   NotificationQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/micropay-notification-service',
+  EmailConfigurationSetName: 'micropay',
+  EmailFeedbackQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/micropay-email-feedback',
 };
 const SAMPLE_VARIABLES: Record<string, string> = {
   REGISTRY: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
@@ -27,6 +29,7 @@ const SAMPLE_VARIABLES: Record<string, string> = {
   ISSUER: SAMPLE_OUTPUTS.Issuer!,
   WEB_CLIENT_ID: '1example23456789webclient',
   PAY_CLIENT_ID: '2example34567890payclient',
+  SES_IDENTITY: 'mail.example.com',
 };
 
 /** The `cat > .tools/aws-values.yaml <<EOF … EOF` block, with `$(out stack Key)` and `$VAR` filled in. */
