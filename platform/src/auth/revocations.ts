@@ -73,6 +73,12 @@ export interface RevocationFeedOptions {
   /** How often the list is asked for what changed (default 2 s). */
   intervalMs?: number;
   timeoutMs?: number;
+  /**
+   * While no answer has come yet, failures are this quiet for this long (default 30 s): at
+   * `npm start` or a rollout every service starts beside auth-service, and a warning per
+   * service that it is not up yet says nothing.
+   */
+  startupGraceMs?: number;
   logger?: Logger;
 }
 
@@ -99,6 +105,8 @@ export function revocationFeed(options: RevocationFeedOptions): RevocationFeed {
   let inflight: Promise<boolean> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  const startedAt = Date.now();
+  const startupGraceMs = options.startupGraceMs ?? 30_000;
 
   async function fetchOnce(): Promise<boolean> {
     const url = new URL(options.url);
@@ -116,9 +124,14 @@ export function revocationFeed(options: RevocationFeedOptions): RevocationFeed {
       return true;
     } catch (error) {
       set.prune();
+      const reason = error instanceof Error ? error.message : String(error);
+      if (lastSuccessAt === 0 && Date.now() - startedAt < startupGraceMs) {
+        options.logger?.debug({ reason, url: options.url }, 'revocation list not reachable yet');
+        return false;
+      }
       if (!failing) {
         options.logger?.warn(
-          { err: error, url: options.url },
+          { reason, url: options.url },
           'revocation list unreachable: known revocations stay refused, other tokens are accepted',
         );
       }
