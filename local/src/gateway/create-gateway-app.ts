@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { ServerResponse } from 'node:http';
+import { Agent, type ServerResponse } from 'node:http';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import {
   commonErrors,
@@ -42,11 +42,16 @@ const AUTHORIZED = { public: false, users: true, clientScopes: [] as string[] };
  */
 export function createGatewayApp(deps: GatewayDeps) {
   const timedOutRequests = new WeakSet<object>();
+  // Connections to the services are kept and reused (http-proxy opens one per request and closes
+  // it otherwise): a TCP handshake and a new server-side socket per request cost more CPU than
+  // most routes themselves (docs/adr/0010-keep-alive-between-processes.md).
+  const agent = new Agent({ keepAlive: true });
   const proxies = Object.fromEntries(
     Object.entries(deps.upstreams).map(([service, target]) => [
       service,
       createProxyMiddleware<Request, ServerResponse>({
         target,
+        agent,
         changeOrigin: false,
         xfwd: true,
         proxyTimeout: deps.upstreamTimeoutMs ?? 10_000,

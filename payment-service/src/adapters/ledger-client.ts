@@ -31,14 +31,26 @@ const toTransfer = (b: TransferBody): LedgerTransfer => ({
  */
 export class LedgerClient implements LedgerGateway {
   private readonly clearingAccounts = new Map<string, string>();
+  /**
+   * What a payment needs to know of an account (owner, type, currency) never changes once the
+   * ledger made it, so it is asked once per account, not once per payment. Misses are not kept:
+   * an account created a moment later is found then. Bounded; the oldest entries go first.
+   */
+  private readonly accounts = new Map<string, WalletInfo>();
+  static readonly ACCOUNT_CACHE_SIZE = 10_000;
 
   constructor(private readonly peer: PeerClient) {}
 
   async findAccount(id: string): Promise<WalletInfo | undefined> {
+    const known = this.accounts.get(id);
+    if (known) return known;
     const res = await this.peer.request<WalletInfo>({ method: 'GET', path: `/v1/accounts/${encodeURIComponent(id)}` });
     if (res.status === 404) return undefined;
     this.expectOk(res, 'get account');
-    return { id: res.body.id, owner: res.body.owner, type: res.body.type, currency: res.body.currency };
+    const info = { id: res.body.id, owner: res.body.owner, type: res.body.type, currency: res.body.currency };
+    if (this.accounts.size >= LedgerClient.ACCOUNT_CACHE_SIZE) this.accounts.delete(this.accounts.keys().next().value!);
+    this.accounts.set(id, info);
+    return info;
   }
 
   async credit(payment: Payment) {

@@ -115,7 +115,7 @@ export class PaymentRepository implements PaymentStore {
   constructor(private readonly knex: Knex) {}
 
   async insert(p: Payment, event?: EventOf<Payment>): Promise<Payment> {
-    return this.knex.transaction(async (trx) => {
+    const write = async (trx: Knex | Knex.Transaction) => {
       const [row] = await trx('payments')
         .insert({
           id: p.id,
@@ -128,11 +128,14 @@ export class PaymentRepository implements PaymentStore {
           ...toColumns({ ...p, updatedAt: undefined }),
         })
         .returning('*');
-      const payment = toPayment(row as PaymentRow);
-      if (event) {
-        const { type, data } = event(payment);
-        await enqueueEvent(trx, 'payment-service', type, data);
-      }
+      return toPayment(row as PaymentRow);
+    };
+    // Without an event the insert is one statement: no BEGIN/COMMIT round trips around it.
+    if (!event) return write(this.knex);
+    return this.knex.transaction(async (trx) => {
+      const payment = await write(trx);
+      const { type, data } = event(payment);
+      await enqueueEvent(trx, 'payment-service', type, data);
       return payment;
     });
   }

@@ -97,13 +97,11 @@ export class OutboxRelay {
     const rows = (
       claimed.rows as { id: string; type: string; payload: EventEnvelope; attempts: number; created_at: Date }[]
     ).sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
+    const published: typeof rows = [];
     for (const row of rows) {
       try {
         await publisher.publish(row.payload);
-        await knex('outbox')
-          .where({ id: row.id })
-          .update({ published_at: knex.fn.now(), locked_until: null, last_error: null });
-        this.published.inc({ type: row.type });
+        published.push(row);
       } catch (error) {
         const delay = Math.min(2 ** Math.min(row.attempts, 16), this.options.maxBackoffSeconds ?? 300);
         await knex('outbox')
@@ -119,6 +117,17 @@ export class OutboxRelay {
           'event publish failed',
         );
       }
+    }
+    // One statement marks the whole batch: a crash before it only republishes (at least once,
+    // as a crash between a publish and its mark always could), while the lease keeps others off.
+    if (published.length) {
+      await knex('outbox')
+        .whereIn(
+          'id',
+          published.map((row) => row.id),
+        )
+        .update({ published_at: knex.fn.now(), locked_until: null, last_error: null });
+      for (const row of published) this.published.inc({ type: row.type });
     }
     return rows.length === batchSize;
   }
