@@ -309,8 +309,12 @@ interface Transfer {
 interface Notification {
   id: string;
   type: string;
+  channel: string;
   data: { payment?: string };
 }
+
+/** Every succeeded payment gets one of each: the in-app notification and the email receipt. */
+const PAYMENT_CHANNELS = ['in_app', 'email'];
 
 /**
  * What must hold after any fault: every accepted payment succeeded and is credited exactly once
@@ -368,19 +372,25 @@ export async function checkInvariants(
     const account = await call(gateway, 'GET', `/v1/accounts/${c.wallet}`, { token: c.token });
     if (account.body.balance !== balance)
       problems.push(`wallet ${c.wallet}: balance ${account.body.balance}, history says ${balance}`);
-    // One notification per succeeded payment: none lost, none twice.
+    // One notification per succeeded payment and channel: none lost, none twice.
+    const expectedCount = succeeded.length * PAYMENT_CHANNELS.length;
     const notified = await eventually(async () => {
       const all = await listAll<Notification>(gateway, '/v1/notifications', c.token);
       const forPayments = all.filter((n) => n.type === 'payment.succeeded');
-      return forPayments.length >= succeeded.length ? forPayments : undefined;
+      return forPayments.length >= expectedCount ? forPayments : undefined;
     }, 60_000).catch(() => [] as Notification[]);
     const counts = new Map<string, number>();
-    for (const n of notified) counts.set(n.data.payment ?? '', (counts.get(n.data.payment ?? '') ?? 0) + 1);
-    for (const p of succeeded) {
-      const n = counts.get(p.id) ?? 0;
-      if (n !== 1) problems.push(`payment ${p.id}: ${n} payment.succeeded notifications`);
+    const key = (payment: string, channel: string) => `${payment} ${channel}`;
+    for (const n of notified) {
+      const k = key(n.data.payment ?? '', n.channel);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+      if (!ids.has(n.data.payment ?? '')) problems.push(`notification for an unknown payment ${n.data.payment}`);
     }
-    for (const id of counts.keys()) if (!ids.has(id)) problems.push(`notification for an unknown payment ${id}`);
+    for (const p of succeeded)
+      for (const channel of PAYMENT_CHANNELS) {
+        const n = counts.get(key(p.id, channel)) ?? 0;
+        if (n !== 1) problems.push(`payment ${p.id}: ${n} payment.succeeded notifications on ${channel}`);
+      }
   }
   const auditor = await stack.serviceToken('payment-service', ['ledger:read']);
   const verify = await call(gateway, 'GET', '/v1/ledger/verify', { token: auditor });
