@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { SERVICE_NAMES } from '@micropay/platform';
 import { call } from '@micropay/platform/testing';
-import { newCustomer, payByCard, useE2eStack, type Customer, type E2eStack } from '../support';
+import { eventually, newCustomer, payByCard, useE2eStack, type Customer, type E2eStack } from '../support';
 import { arbitraries, operationsOf, type FuzzRequest } from './openapi-arbitraries';
 
 /** Raw HTTP, so malformed escapes and corrupt bodies reach the server exactly as generated. */
@@ -52,6 +52,12 @@ describe('fuzz: every route of every OpenAPI document, through the gateway and o
     const victim = await newCustomer(stack(), 'victim');
     const paid = await payByCard(stack(), victim, 5000);
     expect(paid.status).to.equal(201);
+    // The payment's in-app notification and email receipt arrive after it: let them land first.
+    await eventually(async () => {
+      const res = await call(stack().gateway, 'GET', '/v1/notifications?limit=100', { token: victim.token });
+      const channels = ((res.body.data ?? []) as { channel: string }[]).map((n) => n.channel);
+      return channels.includes('in_app') && channels.includes('email') ? channels : undefined;
+    }, 60_000);
     const attacker = await newCustomer(stack(), 'attacker');
     const before = await snapshot(stack(), victim);
     const known = [victim.wallet, victim.email, paid.body.id as string, attacker.wallet];
