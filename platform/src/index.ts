@@ -21,6 +21,7 @@ export * from './db/platform-migrations';
 export * from './db/migration-job';
 export * from './db/keyset-page';
 export * from './db/transaction-with-retry';
+export * from './db/lease-claim';
 export * from './db/embedded-postgres';
 export * from './db/directory-lock';
 export * from './auth/token-verifier';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { keysetPage, newId, type EventEnvelope, type PageRequest } from '@micropay/platform';
+import { claimLeased, keysetPage, newId, type EventEnvelope, type PageRequest } from '@micropay/platform';
+import { PENDING_AND_DUE } from './delivery-queue';
 import type { ChannelDelivery, Device } from '../domain/channel-delivery';
 import type {
   ChannelOutcome,
@@ -110,18 +111,13 @@ export class ChannelRepository implements ChannelStore, DeviceStore, Suppression
   constructor(private readonly knex: Knex) {}
 
   async claimDue(limit: number, leaseSeconds: number) {
-    const claimed = await this.knex.raw(
-      `update channel_deliveries set locked_until = now() + make_interval(secs => ?)
-       where id in (
-         select id from channel_deliveries
-         where status = 'pending' and next_attempt_at <= now()
-           and (locked_until is null or locked_until < now())
-         order by next_attempt_at, id
-         limit ? for update skip locked)
-       returning *`,
-      [leaseSeconds, limit],
-    );
-    return (claimed.rows as DeliveryRow[]).map(toDelivery);
+    const claimed = await claimLeased<DeliveryRow>(this.knex, {
+      table: 'channel_deliveries',
+      ...PENDING_AND_DUE,
+      limit,
+      leaseSeconds,
+    });
+    return claimed.map(toDelivery);
   }
 
   async recordOutcome(delivery: ChannelDelivery, outcome: ChannelOutcome, sent?: NewNotification) {

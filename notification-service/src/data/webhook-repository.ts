@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { keysetPage, newId, type EventEnvelope, type PageRequest } from '@micropay/platform';
+import { claimLeased, keysetPage, newId, type EventEnvelope, type PageRequest } from '@micropay/platform';
+import { PENDING_AND_DUE } from './delivery-queue';
 import type { AttemptOutcome, NewWebhookEndpoint, WebhookEndpointPatch, WebhookStore } from '../domain/ports';
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../domain/webhook-endpoint';
 
@@ -153,18 +154,13 @@ export class WebhookRepository implements WebhookStore {
   }
 
   async claimDue(limit: number, leaseSeconds: number) {
-    const claimed = await this.knex.raw(
-      `update webhook_deliveries set locked_until = now() + make_interval(secs => ?)
-       where id in (
-         select id from webhook_deliveries
-         where status = 'pending' and next_attempt_at <= now()
-           and (locked_until is null or locked_until < now())
-         order by next_attempt_at, id
-         limit ? for update skip locked)
-       returning *`,
-      [leaseSeconds, limit],
-    );
-    return this.withEndpoints(claimed.rows as DeliveryRow[]);
+    const claimed = await claimLeased<DeliveryRow>(this.knex, {
+      table: 'webhook_deliveries',
+      ...PENDING_AND_DUE,
+      limit,
+      leaseSeconds,
+    });
+    return this.withEndpoints(claimed);
   }
 
   async claimOne(ownerId: string, endpointId: string, deliveryId: string, leaseSeconds: number) {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { claimLeased } from '../db/lease-claim';
 import type { Migration } from '../db/migrate';
 import type { Metrics } from '../metrics/metrics';
 import { periodicJob, type PeriodicJob } from '../jobs/periodic-job';
@@ -42,6 +43,14 @@ export interface OutboxRelayOptions {
   maxBackoffSeconds?: number;
 }
 
+interface OutboxRow {
+  id: string;
+  type: string;
+  payload: EventEnvelope;
+  attempts: number;
+  created_at: Date;
+}
+
 /**
  * Publishes outbox rows at least once. Rows are claimed with a lease (UPDATE … SKIP LOCKED)
  * and published outside any transaction, so several replicas can relay side by side and a
@@ -82,21 +91,17 @@ export class OutboxRelay {
   async relayBatch(): Promise<boolean> {
     const { knex, publisher, logger } = this.options;
     const batchSize = this.options.batchSize ?? 50;
-    const claimed = await knex.raw(
-      `update outbox set locked_until = now() + make_interval(secs => ?), attempts = attempts + 1
-       where id in (
-         select id from outbox
-         where published_at is null and available_at <= now()
-           and (locked_until is null or locked_until < now())
-         order by created_at, id
-         limit ? for update skip locked)
-       returning id, type, payload, attempts, created_at`,
-      [this.options.leaseSeconds ?? 30, batchSize],
-    );
+    const claimed = await claimLeased<OutboxRow>(knex, {
+      table: 'outbox',
+      due: 'published_at is null and available_at <= now()',
+      orderBy: 'created_at, id',
+      limit: batchSize,
+      leaseSeconds: this.options.leaseSeconds ?? 30,
+      alsoSet: 'attempts = attempts + 1',
+      returning: 'id, type, payload, attempts, created_at',
+    });
     // RETURNING has no defined order: restore creation order (ids are time-ordered within a ms).
-    const rows = (
-      claimed.rows as { id: string; type: string; payload: EventEnvelope; attempts: number; created_at: Date }[]
-    ).sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
+    const rows = claimed.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
     const published: typeof rows = [];
     for (const row of rows) {
       try {
