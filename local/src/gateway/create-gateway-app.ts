@@ -44,7 +44,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   const timedOutRequests = new WeakSet<object>();
   // Connections to the services are kept and reused (http-proxy opens one per request and closes
   // it otherwise): a TCP handshake and a new server-side socket per request cost more CPU than
-  // most routes themselves (docs/adr/0010-keep-alive-between-processes.md).
+  // most routes themselves (docs/adr/0010-less-work-per-payment.md).
   const agent = new Agent({ keepAlive: true });
   const proxies = Object.fromEntries(
     Object.entries(deps.upstreams).map(([service, target]) => [

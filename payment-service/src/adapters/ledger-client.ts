@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { AppError, commonErrors, type PeerClient, type PeerResponse } from '@micropay/platform';
 import type { Payment } from '../domain/payment';
 import type { Refund } from '../domain/refund';
@@ -34,10 +35,9 @@ export class LedgerClient implements LedgerGateway {
   /**
    * What a payment needs to know of an account (owner, type, currency) never changes once the
    * ledger made it, so it is asked once per account, not once per payment. Misses are not kept:
-   * an account created a moment later is found then. Bounded; the oldest entries go first.
+   * an account created a moment later is found then. Bounded; the least recently used go first.
    */
-  private readonly accounts = new Map<string, WalletInfo>();
-  static readonly ACCOUNT_CACHE_SIZE = 10_000;
+  private readonly accounts = new LRUCache<string, WalletInfo>({ max: 10_000 });
 
   constructor(private readonly peer: PeerClient) {}
 
@@ -48,7 +48,6 @@ export class LedgerClient implements LedgerGateway {
     if (res.status === 404) return undefined;
     this.expectOk(res, 'get account');
     const info = { id: res.body.id, owner: res.body.owner, type: res.body.type, currency: res.body.currency };
-    if (this.accounts.size >= LedgerClient.ACCOUNT_CACHE_SIZE) this.accounts.delete(this.accounts.keys().next().value!);
     this.accounts.set(id, info);
     return info;
   }
