@@ -38,7 +38,7 @@ describe('fault injection: SIGSTOP/SIGCONT and SIGKILL of each service while mon
 
   it('keeps every invariant through a freeze and a kill of every service', async () => {
     const customers: Customer[] = [];
-    for (let i = 0; i < 4; i++) customers.push(await newCustomer(stack.gateway, `faults${i}`));
+    for (let i = 0; i < 4; i++) customers.push(await newCustomer(stack, `faults${i}`));
     const outcomes = new Outcomes();
     const workload = runWorkload(stack.gateway, customers, outcomes, 4);
     const recovery: string[] = [];

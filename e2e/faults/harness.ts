@@ -11,8 +11,11 @@ import {
   type ScratchDatabase,
 } from '@micropay/platform/testing';
 import { startPlatform, type RestartPolicy, type RunningPlatform } from '../../local/src/launcher';
-import { localConfigSchema, PROCESSES, portVariable } from '../../local/src/local-config';
-import { freePort } from '../test/support';
+import { localConfigSchema } from '../../local/src/local-config';
+import { eventually, freePorts, type Customer } from '../test/support';
+
+// The suites built on this harness make customers as every e2e test does.
+export { newCustomer, type Customer } from '../test/support';
 
 /**
  * The fault-injection harness (docs/operations.md, "Fault-injection suite"): the `npm start`
@@ -21,7 +24,6 @@ import { freePort } from '../test/support';
  * afterwards whatever was done to the processes.
  */
 
-const PASSWORD = 'correct horse battery';
 const CARD = { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' };
 
 export interface FaultStack {
@@ -48,12 +50,7 @@ export async function startFaultStack(
   const scratch: ScratchDatabase | undefined = DATABASE_URL
     ? await createScratchDatabase(DATABASE_URL, 'faults')
     : undefined;
-  const ports: Record<string, string> = {};
-  for (const name of PROCESSES) {
-    let port = await freePort();
-    while (Object.values(ports).includes(String(port))) port = await freePort();
-    ports[portVariable(name)] = String(port);
-  }
+  const ports = Object.fromEntries(Object.entries(await freePorts()).map(([k, v]) => [k, String(v)]));
   const config = localConfigSchema.parse({
     ...ports,
     MICROPAY_DATA_DIR: dataDir,
@@ -115,24 +112,6 @@ export async function startFaultStack(
       await scratch?.drop();
     },
   };
-}
-
-export interface Customer {
-  email: string;
-  token: string;
-  wallet: string;
-}
-
-export async function newCustomer(gateway: string, label: string): Promise<Customer> {
-  const email = `${label}.${randomUUID()}@example.com`;
-  const registered = await call(gateway, 'POST', '/v1/auth/register', { body: { email, password: PASSWORD } });
-  if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
-  const login = await call(gateway, 'POST', '/v1/auth/login', { body: { email, password: PASSWORD } });
-  if (login.status !== 200) throw new Error(`login answered ${login.status}`);
-  const token = login.body.access_token as string;
-  const wallet = await call(gateway, 'POST', '/v1/accounts', { token, body: { currency: 'usd' } });
-  if (wallet.status !== 201) throw new Error(`opening a wallet answered ${wallet.status}`);
-  return { email, token, wallet: wallet.body.id as string };
 }
 
 /** What clients saw: every answer by status, and every answer a client must never see. */
@@ -265,21 +244,6 @@ export async function listAll<T extends { id: string }>(gateway: string, path: s
     items.push(...(res.body.data as T[]));
     if (!res.body.has_more) return items;
     after = items[items.length - 1]!.id;
-  }
-}
-
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met in time${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
   }
 }
 

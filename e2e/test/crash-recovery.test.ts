@@ -35,7 +35,7 @@ describe('e2e: a service killed during writes is restarted by `npm start` and lo
 
   it('payment-service and transaction-service, SIGKILLed mid-stream, come back; every 2xx write is there once and the ledger verifies', async () => {
     const customers: Customer[] = [];
-    for (let i = 0; i < 3; i++) customers.push(await newCustomer(stack.gateway, `crash${i}`));
+    for (let i = 0; i < 3; i++) customers.push(await newCustomer(stack, `crash${i}`));
     const outcomes = new Outcomes();
     const workload = runWorkload(stack.gateway, customers, outcomes, 3);
     for (const name of ['payment-service', 'transaction-service']) {

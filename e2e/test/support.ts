@@ -35,6 +35,12 @@ export async function freePort(): Promise<number> {
   return range ? getPort({ port: portNumbers(Number(range[1]), Number(range[2])) }) : getPort();
 }
 
+/** A distinct free port for every process `npm start` runs, keyed by its port variable. */
+export async function freePorts(): Promise<Record<string, number>> {
+  const ports = await freePorts();
+  return ports;
+}
+
 /**
  * The README's `npm start`, run as a user runs it, on free ports and a temporary data
  * directory (or a fresh database on the PostgreSQL server when DATABASE_URL is set), so it
@@ -142,13 +148,21 @@ export async function startE2eStack(): Promise<E2eStack> {
   };
 }
 
-/** Polls until `check` returns a value (events are asynchronous by design). */
+/**
+ * Polls until `check` returns a value (events are asynchronous by design). A check that throws
+ * is tried again (a service may be restarting); the last error is reported at the deadline.
+ */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let last: unknown;
   for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met in time${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -187,7 +201,7 @@ export interface Customer {
 }
 
 /** A new user, registered and logged in through the gateway, with a wallet of its own: each test makes its own. */
-export async function newCustomer(stack: E2eStack, label: string, currency = 'usd'): Promise<Customer> {
+export async function newCustomer(stack: { gateway: string }, label: string, currency = 'usd'): Promise<Customer> {
   const email = `${label}.${randomUUID()}@example.com`;
   const registered = await call(stack.gateway, 'POST', '/v1/auth/register', { body: { email, password: PASSWORD } });
   if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
