@@ -37,7 +37,12 @@ export async function freePort(): Promise<number> {
 
 /** A distinct free port for every process `npm start` runs, keyed by its port variable. */
 export async function freePorts(): Promise<Record<string, number>> {
-  const ports = await freePorts();
+  const ports: Record<string, number> = {};
+  for (const name of PROCESSES) {
+    let port = await freePort();
+    while (Object.values(ports).includes(port)) port = await freePort();
+    ports[portVariable(name)] = port;
+  }
   return ports;
 }
 
@@ -53,12 +58,7 @@ export async function startE2eStack(): Promise<E2eStack> {
   const scratch: ScratchDatabase | undefined = DATABASE_URL
     ? await createScratchDatabase(DATABASE_URL, 'e2e')
     : undefined;
-  const ports: Record<string, number> = {};
-  for (const name of PROCESSES) {
-    let port = await freePort();
-    while (Object.values(ports).includes(port)) port = await freePort();
-    ports[portVariable(name)] = port;
-  }
+  const ports = await freePorts();
   const env = {
     ...process.env,
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
