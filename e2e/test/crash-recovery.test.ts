@@ -61,6 +61,6 @@ describe('e2e: a service killed during writes is restarted by `npm start` and lo
     const accepted = await workload.stop();
     const { problems } = await checkInvariants(stack, customers, accepted);
     expect(outcomes.violations).to.deep.equal([]);
-    expect(problems).to.deep.equal([]);
+    expect(problems, `${problems.length} problems, first: ${problems.slice(0, 10).join('; ')}`).to.deep.equal([]);
   });
 });
