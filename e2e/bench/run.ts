@@ -50,7 +50,7 @@ const bench = loadConfigOrExit(
           .filter(Boolean),
       )
       .pipe(z.array(z.enum(WORKLOADS))),
-    /** Transfers of history for the scale runs; empty to skip them. */
+    /** Transfers of history for the scale runs; `0` to skip them (an empty variable counts as unset). */
     BENCH_HISTORY: z.string().optional(),
     BENCH_HELLO_PORT: env.port(0),
     BENCH_OUT: z.string().default(path.join(__dirname, 'results')),
@@ -60,8 +60,8 @@ const CONNECTIONS = bench.BENCH_CONNECTIONS;
 const server = Boolean(bench.DATABASE_URL);
 const history = (bench.BENCH_HISTORY ?? '10000,1000000')
   .split(',')
-  .filter(Boolean)
-  .map((n) => Number(n.replace(/_/g, '')));
+  .map((n) => Number(n.trim().replace(/_/g, '')))
+  .filter((n) => n > 0);
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 

@@ -146,7 +146,12 @@ export async function startPlatform(options: LaunchOptions): Promise<RunningPlat
   let startupCrash: string | undefined;
 
   const spawnProcess = (name: ProcessName, attempt: number) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, entryOf(name))], {
+    // Node refuses --cpu-prof in NODE_OPTIONS, so a profile is asked for on the command line:
+    // one folder per process and start, holding a profile per thread (the main one is the largest).
+    const profile = config.cpuProfileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(config.cpuProfileDir, `${name}-${attempt}`)}`]
+      : [];
+    const child = spawn(process.execPath, [...profile, path.join(REPO_ROOT, entryOf(name))], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env[name], NODE_OPTIONS: nodeOptions(process.env.NODE_OPTIONS) },
       stdio: ['ignore', 'pipe', 'pipe'],

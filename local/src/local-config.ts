@@ -26,6 +26,8 @@ export const localConfigSchema = z
     LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
     /** When set, every service uses this PostgreSQL server (one schema each) instead of PGlite. */
     DATABASE_URL: env.postgresUrl().optional(),
+    /** When set, every process runs with `--cpu-prof` and writes its profile here when it stops. */
+    CPU_PROFILE_DIR: z.string().min(1).optional(),
   })
   .transform((e) => ({
     dataDir: path.resolve(e.MICROPAY_DATA_DIR),
@@ -35,6 +37,7 @@ export const localConfigSchema = z
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     databaseUrl: e.DATABASE_URL,
+    cpuProfileDir: e.CPU_PROFILE_DIR ? path.resolve(e.CPU_PROFILE_DIR) : undefined,
   }));
 
 export type LocalConfig = z.output<typeof localConfigSchema>;
