@@ -21,14 +21,27 @@ export async function enqueueEvent<T extends Record<string, unknown>>(
   type: string,
   data: T,
 ): Promise<EventEnvelope<T>> {
-  const event = newEvent(source, type, data);
-  await trx('outbox').insert({
-    id: event.id,
-    type: event.type,
-    payload: JSON.stringify(event),
-    created_at: event.time,
-  });
-  return event;
+  const [event] = await enqueueEvents(trx, source, [{ type, data }]);
+  return event!;
+}
+
+/** Several events in the caller's transaction, with one INSERT; created in the order given. */
+export async function enqueueEvents<T extends Record<string, unknown>>(
+  trx: Knex.Transaction,
+  source: string,
+  events: ReadonlyArray<{ type: string; data: T }>,
+): Promise<EventEnvelope<T>[]> {
+  const envelopes = events.map(({ type, data }) => newEvent(source, type, data));
+  if (envelopes.length === 0) return envelopes;
+  await trx('outbox').insert(
+    envelopes.map((event) => ({
+      id: event.id,
+      type: event.type,
+      payload: JSON.stringify(event),
+      created_at: event.time,
+    })),
+  );
+  return envelopes;
 }
 
 export interface OutboxRelayOptions {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import {
-  enqueueEvent,
+  enqueueEvents,
   keysetPage,
   transactionWithRetry,
   type PageRequest,
@@ -135,21 +135,34 @@ class KnexLedgerTransaction implements LedgerTransaction {
     return toTransfer(row as TransferRow);
   }
 
-  async recordEvent(type: string, data: Record<string, unknown>) {
-    await enqueueEvent(this.trx, 'transaction-service', type, data);
+  async recordEvents(events: ReadonlyArray<{ type: string; data: Record<string, unknown> }>) {
+    await enqueueEvents(this.trx, 'transaction-service', events);
   }
 
-  async applyToAccount(accountId: string, delta: AccountDelta) {
-    const [row] = await this.trx('accounts')
-      .where({ id: accountId })
-      .update({
-        balance: this.trx.raw('balance + ?', [delta.balance ?? 0]),
-        pending_debits: this.trx.raw('pending_debits + ?', [delta.pendingDebits ?? 0]),
-        pending_credits: this.trx.raw('pending_credits + ?', [delta.pendingCredits ?? 0]),
-        updated_at: this.trx.fn.now(),
-      })
-      .returning('*');
-    return toAccount(row as AccountRow);
+  async applyToAccounts(deltas: ReadonlyArray<{ accountId: string; delta: AccountDelta }>) {
+    // One UPDATE for every account of the movement (the rows are already locked FOR UPDATE).
+    const values = deltas.map(() => '(?::text, ?::bigint, ?::bigint, ?::bigint)').join(', ');
+    const bindings = deltas.flatMap(({ accountId, delta }) => [
+      accountId,
+      delta.balance ?? 0,
+      delta.pendingDebits ?? 0,
+      delta.pendingCredits ?? 0,
+    ]);
+    const { rows } = await this.trx.raw<{ rows: AccountRow[] }>(
+      `update accounts a
+          set balance = a.balance + d.balance,
+              pending_debits = a.pending_debits + d.pending_debits,
+              pending_credits = a.pending_credits + d.pending_credits,
+              updated_at = now()
+         from (values ${values}) as d (id, balance, pending_debits, pending_credits)
+        where a.id = d.id
+       returning a.*`,
+      bindings,
+    );
+    if (rows.length !== new Set(deltas.map((d) => d.accountId)).size) {
+      throw new Error(`applyToAccounts updated ${rows.length} of ${deltas.length} accounts`);
+    }
+    return new Map(rows.map((r) => [r.id, toAccount(r)]));
   }
 }
 

@@ -90,13 +90,21 @@ export class LedgerService {
     if (request.fromAccount === request.toAccount) {
       throw ledgerErrors.same_account.create('from_account and to_account must differ.', { param: 'to_account' });
     }
-    const run = () => this.store.inTransaction((tx) => this.transferIn(tx, actor, request, idempotencyKey));
+    const run = (lookUpKey: boolean) =>
+      this.store.inTransaction((tx) => this.transferIn(tx, actor, request, idempotencyKey, lookUpKey));
+    if (!idempotencyKey) return run(false);
     try {
-      return await run();
+      // The idempotency store let this request in, so its key is almost always new: the first
+      // attempt does not look it up (one statement less on every transfer).
+      return await run(false);
     } catch (error) {
-      // Two requests with one key raced past the idempotency store (its lock had lapsed): the
-      // unique key on the transfer row let one in; the other now finds it and replays it.
-      if (idempotencyKey && isUniqueViolation(error, 'transfers_initiator_idempotency_key_unique')) return run();
+      // It may have been a replay after all: two requests with one key raced past the store (its
+      // lock had lapsed) and the transfer's unique key let only one in, or the store forgot the
+      // key (24 h) and a check now refuses what was done then (the balance has moved since).
+      // Run again, looking the key up first: a replay gets its transfer, anything else the same answer.
+      if (isUniqueViolation(error, 'transfers_initiator_idempotency_key_unique') || error instanceof AppError) {
+        return run(true);
+      }
       throw error;
     }
   }
@@ -105,10 +113,11 @@ export class LedgerService {
     tx: LedgerTransaction,
     actor: Actor,
     request: TransferRequest,
-    idempotencyKey?: string,
+    idempotencyKey: string | undefined,
+    lookUpKey: boolean,
   ): Promise<TransferResult> {
     const initiator = initiatorOf(actor);
-    if (idempotencyKey) {
+    if (idempotencyKey && lookUpKey) {
       const existing = await tx.findTransferByKey(initiator, idempotencyKey);
       if (existing) {
         if (!sameRequest(existing, request)) {
@@ -179,8 +188,7 @@ export class LedgerService {
       },
       pending ? request.timeoutSeconds : undefined,
     );
-    const fromAfter = await tx.applyToAccount(from.id, fromDelta);
-    const toAfter = await tx.applyToAccount(to.id, toDelta);
+    const [fromAfter, toAfter] = await applyMovement(tx, from.id, fromDelta, to.id, toDelta);
     await announceBalances(tx, fromAfter, toAfter);
     return { transfer, from: fromAfter, to: toAfter };
   }
@@ -268,8 +276,7 @@ export class LedgerService {
     checkLimits(locked.get(transfer.debitAccountId)!, fromDelta, 'from_account');
     checkLimits(locked.get(transfer.creditAccountId)!, toDelta, 'to_account');
     const resolved = await tx.resolveTransfer(transfer.id, status, posted);
-    const from = await tx.applyToAccount(transfer.debitAccountId, fromDelta);
-    const to = await tx.applyToAccount(transfer.creditAccountId, toDelta);
+    const [from, to] = await applyMovement(tx, transfer.debitAccountId, fromDelta, transfer.creditAccountId, toDelta);
     await announceBalances(tx, from, to);
     return { transfer: resolved, from, to };
   }
@@ -287,9 +294,25 @@ export class LedgerService {
  * concern no person, so they announce nothing.
  */
 async function announceBalances(tx: LedgerTransaction, ...accounts: Account[]): Promise<void> {
-  for (const account of accounts) {
-    if (account.type === 'wallet') await tx.recordEvent('account.balance_changed', presentAccount(account));
-  }
+  const events = accounts
+    .filter((account) => account.type === 'wallet')
+    .map((account) => ({ type: 'account.balance_changed', data: presentAccount(account) }));
+  if (events.length) await tx.recordEvents(events);
+}
+
+/** Both sides of a movement in one statement; returns the accounts after it, debit side first. */
+async function applyMovement(
+  tx: LedgerTransaction,
+  fromId: string,
+  fromDelta: AccountDelta,
+  toId: string,
+  toDelta: AccountDelta,
+): Promise<[Account, Account]> {
+  const after = await tx.applyToAccounts([
+    { accountId: fromId, delta: fromDelta },
+    { accountId: toId, delta: toDelta },
+  ]);
+  return [after.get(fromId)!, after.get(toId)!];
 }
 
 const transferNotFound = (id: string) =>

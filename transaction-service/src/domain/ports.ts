@@ -34,9 +34,9 @@ export interface LedgerTransaction {
   lockTransfer(id: string): Promise<{ transfer: Transfer; expired: boolean } | undefined>;
   /** The one update a transfer row ever gets: pending → posted | voided. */
   resolveTransfer(id: string, status: 'posted' | 'voided', postedAmount: number | null): Promise<Transfer>;
-  /** Adds the deltas to the account's balances and returns the updated account. */
-  applyToAccount(accountId: string, delta: AccountDelta): Promise<Account>;
+  /** Adds each delta to its account's balances, in one statement; returns the updated accounts by id. */
+  applyToAccounts(deltas: ReadonlyArray<{ accountId: string; delta: AccountDelta }>): Promise<Map<string, Account>>;
   findAccounts(ids: string[]): Promise<Map<string, Account>>;
-  /** Writes an event to the outbox in this transaction: it exists exactly when the change does. */
-  recordEvent(type: string, data: Record<string, unknown>): Promise<void>;
+  /** Writes events to the outbox in this transaction (one statement): they exist exactly when the change does. */
+  recordEvents(events: ReadonlyArray<{ type: string; data: Record<string, unknown> }>): Promise<void>;
 }
