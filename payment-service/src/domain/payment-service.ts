@@ -36,11 +36,16 @@ export class PaymentService {
   }
 
   async create(customerId: string, input: CreatePayment, idempotencyKey: string): Promise<Payment> {
-    const { store, ledger, provider } = this.deps;
-    // A retry after a crash (the idempotency lock expired) finds the payment the first attempt made.
-    const existing = await store.findByIdempotencyKey(customerId, idempotencyKey);
-    if (existing) {
-      // The idempotency record (24 h) may be gone while the payment row keeps its key.
+    let payment: Payment;
+    try {
+      // The idempotency store let this request in, so its key is almost always new: it is not
+      // looked up first (one query less per payment), the payment row's unique key catches the rest.
+      payment = await this.insertNew(customerId, input, idempotencyKey);
+    } catch (error) {
+      // A retry after a crash (the idempotency lock expired) or after the idempotency record
+      // (24 h) is gone finds the payment the first attempt made, whatever refused this one.
+      const existing = await this.deps.store.findByIdempotencyKey(customerId, idempotencyKey).catch(() => undefined);
+      if (!existing) throw error;
       if (!this.sameRequest(existing, input)) {
         throw commonErrors.idempotency_key_reused.create('This Idempotency-Key already made a different payment.', {
           param: 'Idempotency-Key',
@@ -48,7 +53,15 @@ export class PaymentService {
       }
       return this.resume(existing);
     }
+    this.deps.observer?.statusChanged(payment);
 
+    if (input.method === 'card') return this.authorize(payment, input);
+    return this.issue(payment, true);
+  }
+
+  /** Checks the request and the wallet, then records the payment before anyone is asked anything. */
+  private async insertNew(customerId: string, input: CreatePayment, idempotencyKey: string): Promise<Payment> {
+    const { store, ledger, provider } = this.deps;
     const details = this.detailsOf(input);
     const wallet = await ledger.findAccount(input.account);
     if (!wallet || wallet.type !== 'wallet' || wallet.owner !== customerId) {
@@ -69,7 +82,7 @@ export class PaymentService {
           ? boletoDueDate(input.boleto.expiresAfterDays, now).expiresAt
           : null;
     const waitsForPayer = input.method !== 'card';
-    const payment = await store.insert({
+    return store.insert({
       id: newId('pay'),
       customerId,
       accountId: wallet.id,
@@ -103,10 +116,6 @@ export class PaymentService {
       createdAt: now,
       updatedAt: now,
     });
-    this.deps.observer?.statusChanged(payment);
-
-    if (input.method === 'card') return this.authorize(payment, input);
-    return this.issue(payment, true);
   }
 
   /** Card: the provider authorises (and, for automatic capture, captures); its answer is applied. */
