@@ -24,7 +24,7 @@ export function createApp(deps: Dependencies) {
       ...notificationRoutes(deps.notifications),
       ...webhookEndpointRoutes(deps.webhookEndpoints, deps.dispatcher),
       ...deviceRoutes(deps.devices),
-      ...eventRoutes(deps.consumer, deps.eventMetrics),
+      ...eventRoutes(deps.consumer, deps.eventMetrics, deps.logger),
     ],
     verifier: deps.verifier,
   });

@@ -1,11 +1,25 @@
-import { auth, defineRoute, EVENTS_PATH } from '@micropay/platform';
+import {
+  auth,
+  defineRoute,
+  EVENT_BATCHES_PATH,
+  EVENT_BATCH_SIZE,
+  EventBatchResult,
+  EVENTS_PATH,
+  type Logger,
+} from '@micropay/platform';
 import { z } from 'zod';
 import type { EventConsumer } from '../domain/event-consumer';
 import type { EventMetrics } from '../metrics';
 import { EventBody } from './schemas';
 
 /** Where events arrive locally (HTTP push from each producer's outbox relay; SQS in AWS). */
-export function eventRoutes(consumer: EventConsumer, { consumed, created }: EventMetrics) {
+export function eventRoutes(consumer: EventConsumer, { consumed, created }: EventMetrics, logger: Logger) {
+  const consume = async (event: z.output<typeof EventBody>) => {
+    const { fresh, notifications } = await consumer.consume(event);
+    consumed.inc({ type: event.type, duplicate: String(!fresh) });
+    if (notifications > 0) created.inc({ type: event.type, channel: 'in_app' }, notifications);
+    return fresh;
+  };
   return [
     defineRoute({
       method: 'post',
@@ -24,10 +38,46 @@ export function eventRoutes(consumer: EventConsumer, { consumed, created }: Even
         },
       },
       async handler({ body }) {
-        const { fresh, notifications } = await consumer.consume(body);
-        consumed.inc({ type: body.type, duplicate: String(!fresh) });
-        if (notifications > 0) created.inc({ type: body.type, channel: 'in_app' }, notifications);
+        const fresh = await consume(body);
         return { status: 202, body: { received: true, duplicate: !fresh } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: EVENT_BATCHES_PATH,
+      operationId: 'receiveEventBatch',
+      summary: 'Receive several events at once (service clients with events:publish)',
+      description:
+        `Up to ${EVENT_BATCH_SIZE * 5} events, processed in order, each on its own: the answer says for each ` +
+        'whether it was accepted, a duplicate, or failed (the producer retries only those). A malformed event ' +
+        'refuses the whole batch with 400, and the producer then sends its events one by one.',
+      tags: ['events'],
+      internal: true,
+      auth: auth.client('events:publish'),
+      request: {
+        body: z.object({
+          events: z
+            .array(EventBody)
+            .min(1)
+            .max(EVENT_BATCH_SIZE * 5),
+        }),
+      },
+      responses: { 200: { description: 'One result per event, in the order sent.', schema: EventBatchResult } },
+      async handler({ body }) {
+        const data: EventBatchResult['data'] = [];
+        for (const event of body.events) {
+          try {
+            data.push({ id: event.id, status: (await consume(event)) ? 'accepted' : 'duplicate' });
+          } catch (error) {
+            logger.warn({ err: error, event_id: event.id, event_type: event.type }, 'event in a batch failed');
+            data.push({
+              id: event.id,
+              status: 'failed',
+              error: { code: 'event_failed', message: String((error as Error).message).slice(0, 500) },
+            });
+          }
+        }
+        return { status: 200, body: { object: 'list', data } };
       },
     }),
   ];

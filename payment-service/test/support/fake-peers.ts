@@ -141,6 +141,14 @@ export class FakePeers {
       if (!peers.events.some((e) => e.id === req.body.id)) peers.events.push(req.body);
       res.status(202).json({ received: true });
     });
+    app.post('/internal/event-batches', (req, res) => {
+      const data = (req.body.events as Array<{ id: string }>).map((event) => {
+        const duplicate = peers.events.some((e) => e.id === event.id);
+        if (!duplicate) peers.events.push(event as never);
+        return { id: event.id, status: duplicate ? 'duplicate' : 'accepted' };
+      });
+      res.json({ object: 'list', data });
+    });
     peers = new FakePeers(await listen(app));
     return peers;
   }

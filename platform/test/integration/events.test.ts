@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   consumeOnce,
   enqueueEvent,
+  enqueueEvents,
   EventEnvelopeSchema,
   Metrics,
   OutboxRelay,
@@ -94,6 +95,40 @@ describe('transactional outbox and inbox', () => {
     expect(await r.relayBatch()).to.equal(true);
     while (await r.relayBatch());
     expect(published.map((e) => e.data.n)).to.deep.equal([0, 1, 2, 3, 4]);
+  });
+
+  it('hands a batch publisher the whole batch in order, and retries only the events it failed', async () => {
+    await db.knex.transaction((trx) =>
+      enqueueEvents(
+        trx,
+        's',
+        [0, 1, 2].map((n) => ({ type: 'a.created', data: { n } })),
+      ),
+    );
+    const batches: number[][] = [];
+    const r = new OutboxRelay({
+      knex: db.knex,
+      logger: testLogger(),
+      metrics: new Metrics('test', { defaultMetrics: false }),
+      publisher: {
+        publish: async () => expect.fail('publish is not called when publishBatch exists'),
+        async publishBatch(events) {
+          batches.push(events.map((e) => e.data.n as number));
+          return events.map((e) =>
+            e.data.n === 1 && batches.length === 1 ? new Error('subscriber failed it') : undefined,
+          );
+        },
+      },
+    });
+    await r.relayBatch();
+    expect(batches).to.deep.equal([[0, 1, 2]]);
+    const pending = await db.knex('outbox').whereNull('published_at');
+    expect(pending.map((row) => row.payload.data.n)).to.deep.equal([1]);
+    expect(pending[0].last_error).to.equal('subscriber failed it');
+    await db.knex('outbox').update({ available_at: db.knex.fn.now() });
+    await r.relayBatch();
+    expect(batches).to.deep.equal([[0, 1, 2], [1]]);
+    expect(await db.knex('outbox').whereNull('published_at')).to.have.length(0);
   });
 
   it('runs a consumer once per event id, even when the event is delivered twice', async () => {

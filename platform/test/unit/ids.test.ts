@@ -8,5 +8,4 @@ describe('newId', () => {
     expect(new Set(ids).size).to.equal(ids.length);
     expect([...ids].sort()).to.deep.equal(ids);
   });
-
 });

@@ -99,6 +99,44 @@ describe('notification-service events and notifications', () => {
     expect(await sample(invalid)).to.equal(before.invalid + 1);
   });
 
+  it('takes a batch of events in order, answering for each: accepted, duplicate or failed', async () => {
+    const user = await newUser();
+    const first = paymentEvent(user.id, 100);
+    const second = paymentEvent(user.id, 200);
+    const bad = newEvent('payment-service', 'payment.failed', { id: 'pay_nocustomer', amount: 100, currency: 'usd' });
+    const res = await call(app.url, 'POST', '/internal/event-batches', {
+      token: publisher,
+      body: { events: [first, first, bad, second] },
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.data.map((r: { id: string; status: string }) => [r.id, r.status])).to.deep.equal([
+      [first.id, 'accepted'],
+      [first.id, 'duplicate'],
+      [bad.id, 'failed'],
+      [second.id, 'accepted'],
+    ]);
+    expect(res.body.data[2].error.message).to.contain('customer');
+    const list = await call(app.url, 'GET', '/v1/notifications', { token: user.token });
+    expect(list.body.data.map((n: { body: string }) => n.body.match(/\$\d+\.\d+/)![0])).to.deep.equal([
+      '$2.00',
+      '$1.00',
+    ]);
+  });
+
+  it('refuses a batch with a malformed envelope as a whole (400 naming it), and records nothing', async () => {
+    const user = await newUser();
+    const before = await countRows('inbox');
+    const good = paymentEvent(user.id);
+    const batch = (events: unknown) =>
+      call(app.url, 'POST', '/internal/event-batches', { token: publisher, body: { events } });
+    const malformed = await batch([good, { ...good, id: 'not-an-event-id' }]);
+    expect(malformed.status).to.equal(400);
+    expect(malformed.body.error.param).to.equal('events[1].id');
+    expect((await batch([])).status).to.equal(400);
+    expect((await call(app.url, 'POST', '/internal/event-batches', { body: { events: [good] } })).status).to.equal(401);
+    expect(await countRows('inbox')).to.equal(before);
+  });
+
   it('records events it does not notify about, without creating notifications', async () => {
     const before = await countRows('notifications');
     const res = await deliver(newEvent('transaction-service', 'ledger.transfer_posted', { id: 'tr_1' }));
