@@ -106,6 +106,23 @@ export async function enqueueChannelDeliveries(trx: Knex.Transaction, event: Eve
   return rows.length;
 }
 
+async function insertSent(trx: Knex.Transaction, sent: NewNotification): Promise<void> {
+  // One email or push notification per event and channel, however many devices it reached.
+  await trx('notifications')
+    .insert({
+      id: sent.id,
+      user_id: sent.userId,
+      event_id: sent.eventId,
+      type: sent.type,
+      channel: sent.channel,
+      title: sent.title,
+      body: sent.body,
+      data: JSON.stringify(sent.data),
+    })
+    .onConflict(['event_id', 'channel'])
+    .ignore();
+}
+
 /** Email and push deliveries, devices and the suppression list. */
 export class ChannelRepository implements ChannelStore, DeviceStore, SuppressionStore {
   constructor(private readonly knex: Knex) {}
@@ -121,9 +138,10 @@ export class ChannelRepository implements ChannelStore, DeviceStore, Suppression
   }
 
   async recordOutcome(delivery: ChannelDelivery, outcome: ChannelOutcome, sent?: NewNotification) {
-    await this.knex.transaction(async (trx) => {
-      const done = outcome.status !== 'pending';
-      await trx('channel_deliveries')
+    const disablesDevice = outcome.status === 'failed' && outcome.disableDevice && delivery.deviceId;
+    const done = outcome.status !== 'pending';
+    const update = (trx: Knex | Knex.Transaction) =>
+      trx('channel_deliveries')
         .where({ id: delivery.id })
         .update({
           status: outcome.status,
@@ -134,32 +152,41 @@ export class ChannelRepository implements ChannelStore, DeviceStore, Suppression
           provider_message_id: outcome.status === 'sent' ? outcome.providerMessageId : null,
           completed_at: done ? trx.fn.now() : null,
         });
-      if (outcome.status === 'failed' && outcome.disableDevice && delivery.deviceId) {
-        await trx('devices')
-          .where({ id: delivery.deviceId })
-          .update({ status: 'disabled', disabled_reason: outcome.error.slice(0, 500) });
-        // The device's other queued pushes would meet the same disabled endpoint.
-        await trx('channel_deliveries')
-          .where({ device_id: delivery.deviceId, status: 'pending' })
-          .whereNot({ id: delivery.id })
-          .update({ status: 'failed', last_error: 'device disabled', locked_until: null, completed_at: trx.fn.now() });
-      }
-      if (sent) {
-        // One email or push notification per event and channel, however many devices it reached.
-        await trx('notifications')
-          .insert({
-            id: sent.id,
-            user_id: sent.userId,
-            event_id: sent.eventId,
-            type: sent.type,
-            channel: sent.channel,
-            title: sent.title,
-            body: sent.body,
-            data: JSON.stringify(sent.data),
-          })
-          .onConflict(['event_id', 'channel'])
-          .ignore();
-      }
+    if (!disablesDevice) {
+      // The common case (sent, or one failed attempt) is one statement: the update, and the
+      // notification of what was sent in a CTE of the same statement, so both or neither commit.
+      if (!sent) return void (await update(this.knex));
+      const updated = update(this.knex).returning('id').toSQL();
+      await this.knex.raw(
+        `with updated as (${updated.sql})
+         insert into notifications (id, user_id, event_id, type, channel, title, body, data)
+         select ?, ?, ?, ?, ?, ?, ?, ?::jsonb from updated
+         on conflict (event_id, channel) do nothing`,
+        [
+          ...updated.bindings,
+          sent.id,
+          sent.userId,
+          sent.eventId,
+          sent.type,
+          sent.channel,
+          sent.title,
+          sent.body,
+          JSON.stringify(sent.data),
+        ] as never,
+      );
+      return;
+    }
+    await this.knex.transaction(async (trx) => {
+      await update(trx);
+      await trx('devices')
+        .where({ id: delivery.deviceId })
+        .update({ status: 'disabled', disabled_reason: outcome.error.slice(0, 500) });
+      // The device's other queued pushes would meet the same disabled endpoint.
+      await trx('channel_deliveries')
+        .where({ device_id: delivery.deviceId, status: 'pending' })
+        .whereNot({ id: delivery.id })
+        .update({ status: 'failed', last_error: 'device disabled', locked_until: null, completed_at: trx.fn.now() });
+      if (sent) await insertSent(trx, sent);
     });
   }
 
