@@ -99,7 +99,7 @@ function environments(config: LocalConfig, secrets: LocalSecrets) {
       SANDBOX_WEBHOOK_SECRET: secrets.sandboxWebhookSecret,
       SANDBOX_WEBHOOK_URL: `${url('payment-service')}/v1/provider-webhooks/sandbox`,
       SANDBOX_PUBLIC_URL: url('gateway'),
-      SANDBOX_STATE_FILE: path.join(config.dataDir, 'sandbox', 'state.json'),
+      SANDBOX_STATE_FILE: path.join(config.dataDir, 'sandbox', 'state.jsonl'),
     },
     gateway: { SANDBOX_URL: url('sandbox') },
     // A developer receives webhooks on their own machine (localhost); the charts leave this off.

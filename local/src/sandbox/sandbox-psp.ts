@@ -228,7 +228,7 @@ export class SandboxPsp {
   }
 
   refund(input: { paymentId: string; refundId: string; amount: number }) {
-    const previous = this.deps.state.refunds.get(input.refundId);
+    const previous = this.deps.state.findRefund(input.refundId);
     if (previous) return previous;
     const charge = this.deps.state.charges.get(input.paymentId);
     if (!charge || (charge.state !== 'captured' && charge.state !== 'paid')) {
@@ -246,7 +246,7 @@ export class SandboxPsp {
     }
     this.store({ ...charge, refunded: charge.refunded + input.amount });
     const refund = { id: `sbx_re_${randomUUID().replace(/-/g, '').slice(0, 24)}`, ...input };
-    this.deps.state.refunds.set(input.refundId, refund);
+    this.deps.state.putRefund(refund);
     void this.deps.state.save();
     return refund;
   }
