@@ -6,7 +6,7 @@ import type { Caller, TokenVerifier } from '../auth/token-verifier';
 import { authenticateRequest } from '../auth/authenticate';
 import type { AuthPolicy } from '../auth/policy';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
-import { idempotencyKeyOf, runIdempotently } from '../idempotency/idempotent-request';
+import { idempotencyKeyOf, runIdempotently, type IdempotentCompletion } from '../idempotency/idempotent-request';
 import { unstorableInput } from './storable-input';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -31,6 +31,8 @@ export interface HandlerContext<B, P, Q> {
   requestId: string;
   /** The validated `Idempotency-Key` on routes that take one. */
   idempotencyKey?: string;
+  /** With an Idempotency-Key: stores the response in the handler's own business transaction (optional). */
+  idempotency?: IdempotentCompletion;
   req: Request;
   res: Response;
 }
@@ -106,8 +108,18 @@ export function routeHandler(route: AnyRoute, deps: RouteDependencies): RequestH
     const body = parseOrThrow(route.request?.body, req.body);
 
     const idempotencyKey = route.idempotency ? idempotencyKeyOf(req, route.idempotency) : undefined;
-    const handle = () =>
-      route.handler({ body, params, query, caller: caller as Caller, requestId, idempotencyKey, req, res });
+    const handle = (idempotency?: IdempotentCompletion) =>
+      route.handler({
+        body,
+        params,
+        query,
+        caller: caller as Caller,
+        requestId,
+        idempotencyKey,
+        idempotency,
+        req,
+        res,
+      });
     if (idempotencyKey === undefined) {
       sendReply(res, await handle());
       return;

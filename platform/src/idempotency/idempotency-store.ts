@@ -82,9 +82,19 @@ export class IdempotencyStore {
     );
   }
 
-  async complete(caller: string, key: string, response: StoredResponse): Promise<void> {
-    await this.knex('idempotency_keys')
-      .where({ caller, key })
+  /**
+   * Stores the response of the request holding the key. Within `trx` (the request's business
+   * transaction) it commits with the change it describes. `onlyInProgress`: leave a key the
+   * business transaction already completed as it is (a failure after that commit).
+   */
+  async complete(
+    caller: string,
+    key: string,
+    response: StoredResponse,
+    options: { trx?: Knex.Transaction; onlyInProgress?: boolean } = {},
+  ): Promise<void> {
+    await (options.trx ?? this.knex)('idempotency_keys')
+      .where(options.onlyInProgress ? { caller, key, status: 'in_progress' } : { caller, key })
       .update({
         status: 'completed',
         response_status: response.status,

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { Knex } from 'knex';
 import { AppError, commonErrors } from '../errors/app-error';
 import { errorBody } from '../errors/error-middleware';
 import { IdempotencyStore } from './idempotency-store';
@@ -34,6 +35,48 @@ export function idempotencyKeyOf(req: Request, mode: 'required' | 'optional'): s
   return header;
 }
 
+/** A write to run in a business transaction, once its result is known (before it commits). */
+export type WithinTransaction<T> = (trx: Knex.Transaction, result: T) => Promise<void>;
+
+/**
+ * Lets a handler store its idempotent response in its own business transaction, so the response
+ * commits with the change it describes: one statement and one commit fewer than storing it
+ * afterwards (docs/adr/0010-less-work-per-payment.md). `runIdempotently` checks that what was
+ * stored, in a transaction that committed, is the reply the handler returned; otherwise it
+ * stores the reply itself, as without this.
+ */
+export class IdempotentCompletion {
+  private stored?: { status: number; body: string; committed: Promise<boolean> };
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly caller: string,
+    private readonly key: string,
+  ) {}
+
+  /** The write that stores `toReply(result)`; pass it to the repository running the business transaction. */
+  within<T>(toReply: (result: T) => IdempotentReply): WithinTransaction<T> {
+    return async (trx, result) => {
+      const reply = toReply(result);
+      await this.store.complete(this.caller, this.key, reply, { trx });
+      this.stored = {
+        status: reply.status,
+        body: JSON.stringify(reply.body ?? null),
+        committed: trx.executionPromise.then(
+          () => true,
+          () => false,
+        ),
+      };
+    };
+  }
+
+  /** Whether this reply is what a committed business transaction stored. */
+  async holds(reply: IdempotentReply): Promise<boolean> {
+    if (!this.stored || !(await this.stored.committed)) return false;
+    return this.stored.status === reply.status && this.stored.body === JSON.stringify(reply.body ?? null);
+  }
+}
+
 /**
  * Runs `handle` at most once per caller and key (docs/contract.md §3): the first answer is
  * stored and every retry with the same request gets it back byte for byte; another request
@@ -42,7 +85,7 @@ export function idempotencyKeyOf(req: Request, mode: 'required' | 'optional'): s
 export async function runIdempotently(
   store: IdempotencyStore,
   request: { caller: string; key: string; req: Request; requestId: string },
-  handle: () => Promise<IdempotentReply>,
+  handle: (completion: IdempotentCompletion) => Promise<IdempotentReply>,
 ): Promise<IdempotentReply> {
   const { caller, key, req } = request;
   const path = req.originalUrl.split('?')[0] ?? req.path;
@@ -50,14 +93,17 @@ export async function runIdempotently(
   if (start.outcome === 'replay') {
     return { ...start.response, headers: { 'Idempotent-Replayed': 'true' } };
   }
+  const completion = new IdempotentCompletion(store, caller, key);
   let reply: IdempotentReply;
   try {
-    reply = await handle();
+    reply = await handle(completion);
   } catch (error) {
+    // Only a key still in progress is settled: when the business transaction committed its
+    // response before the handler failed, a retry gets that response.
     await settleFailure(store, caller, key, error, request.requestId);
     throw error;
   }
-  await store.complete(caller, key, reply);
+  if (!(await completion.holds(reply))) await store.complete(caller, key, reply);
   return reply;
 }
 
@@ -76,7 +122,12 @@ async function settleFailure(
   requestId: string,
 ): Promise<void> {
   if (error instanceof AppError && error.status < 500 && error.type !== 'idempotency_error') {
-    await store.complete(caller, key, { status: error.status, body: errorBody(error, requestId) });
+    await store.complete(
+      caller,
+      key,
+      { status: error.status, body: errorBody(error, requestId) },
+      { onlyInProgress: true },
+    );
   } else {
     await store.release(caller, key);
   }

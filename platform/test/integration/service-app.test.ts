@@ -27,6 +27,11 @@ const ChargeBody = z.strictObject({
   outcome: z.enum(['ok', 'decline', 'crash', 'slow']).default('ok'),
 });
 
+const BookedChargeBody = z.strictObject({
+  amount: amountSchema,
+  outcome: z.enum(['ok', 'rolled_back', 'fails_after_commit', 'other_reply']).default('ok'),
+});
+
 describe('createServiceApp (platform HTTP stack against a real database)', () => {
   let db: Database;
   let issuer: TestIssuer;
@@ -78,6 +83,38 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
             status: 201,
             body: { id: `ch_${executions}`, amount: body.amount, caller: caller.sub, key: idempotencyKey },
           };
+        },
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/v1/booked-charges',
+        operationId: 'createBookedCharge',
+        summary: 'Create a charge booked in a business transaction that also stores the response',
+        tags: ['charges'],
+        auth: auth.userOrClient('ledger:write'),
+        idempotency: 'required',
+        request: { body: BookedChargeBody },
+        responses: { 201: { description: 'Created' } },
+        errors: [thingErrors.card_declined],
+        async handler({ body, idempotency }) {
+          executions += 1;
+          const id = `bch_${executions}`;
+          const reply = (booked: { id: string }) => ({ status: 201, body: { id: booked.id, amount: body.amount } });
+          const book = () =>
+            db.knex.transaction(async (trx) => {
+              const booked = { id };
+              await idempotency!.within(reply)(trx, booked);
+              if (body.outcome === 'rolled_back') throw new Error('the business transaction failed after storing');
+              return booked;
+            });
+          if (body.outcome === 'rolled_back') {
+            await book().catch(() => undefined);
+            return { status: 201, body: { id: `${id}_second_try`, amount: body.amount } };
+          }
+          const booked = await book();
+          if (body.outcome === 'fails_after_commit') throw thingErrors.card_declined.create('Too late.');
+          if (body.outcome === 'other_reply') return { status: 201, body: { id: booked.id, amount: 0 } };
+          return reply(booked);
         },
       }),
       defineRoute({
@@ -360,6 +397,54 @@ describe('createServiceApp (platform HTTP stack against a real database)', () =>
       expect(bad.status).to.equal(400);
       const good = await charge(token, 'key-fix', { amount: 1, currency: 'usd' });
       expect(good.status).to.equal(201);
+    });
+
+    describe('the response stored in the business transaction', () => {
+      const book = (token: string, key: string, outcome: string) =>
+        call(server.url, 'POST', '/v1/booked-charges', {
+          token,
+          body: { amount: 700, outcome },
+          headers: { 'idempotency-key': key },
+        });
+      const stored = async (key: string) =>
+        db.knex('idempotency_keys').where({ key }).first('status', 'response_status', 'response_body');
+
+      it('commits with the change and is replayed byte for byte, the handler not run again', async () => {
+        const token = await issuer.userToken('usr_b1');
+        const first = await book(token, 'book-ok', 'ok');
+        expect(first.status).to.equal(201);
+        expect(await stored('book-ok')).to.deep.include({ status: 'completed', response_status: 201 });
+        const before = executions;
+        const again = await book(token, 'book-ok', 'ok');
+        expect(again.text).to.equal(first.text);
+        expect(again.headers.get('idempotent-replayed')).to.equal('true');
+        expect(executions).to.equal(before);
+      });
+
+      it('is stored afterwards, as the handler answered, when the business transaction rolled back', async () => {
+        const token = await issuer.userToken('usr_b2');
+        const first = await book(token, 'book-rollback', 'rolled_back');
+        expect(first.body.id).to.match(/_second_try$/);
+        expect((await stored('book-rollback'))?.response_body).to.deep.equal(first.body);
+        expect((await book(token, 'book-rollback', 'rolled_back')).text).to.equal(first.text);
+      });
+
+      it('is what the handler returned, when that differs from what the transaction stored', async () => {
+        const token = await issuer.userToken('usr_b3');
+        const first = await book(token, 'book-other', 'other_reply');
+        expect(first.body.amount).to.equal(0);
+        expect((await book(token, 'book-other', 'other_reply')).text).to.equal(first.text);
+      });
+
+      it('survives a failure of the handler after the commit: a retry gets the committed response', async () => {
+        const token = await issuer.userToken('usr_b4');
+        const first = await book(token, 'book-late-failure', 'fails_after_commit');
+        expect(first.status).to.equal(402);
+        const retry = await book(token, 'book-late-failure', 'fails_after_commit');
+        expect(retry.status).to.equal(201);
+        expect(retry.body).to.include({ amount: 700 });
+        expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+      });
     });
 
     it('scopes keys to the caller', async () => {

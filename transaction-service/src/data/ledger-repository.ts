@@ -5,6 +5,7 @@ import {
   transactionWithRetry,
   type PageRequest,
   type TransactionRetryOptions,
+  type WithinTransaction,
 } from '@micropay/platform';
 import type { LedgerStore, LedgerTransaction } from '../domain/ports';
 import type { Account, AccountDelta, Transfer } from '../domain/ledger-types';
@@ -172,8 +173,16 @@ export class LedgerRepository implements LedgerStore {
     private readonly retry: TransactionRetryOptions = {},
   ) {}
 
-  inTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T> {
-    return transactionWithRetry(this.knex, (trx) => work(new KnexLedgerTransaction(trx)), this.retry);
+  inTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>, alsoWrite?: WithinTransaction<T>): Promise<T> {
+    return transactionWithRetry(
+      this.knex,
+      async (trx) => {
+        const result = await work(new KnexLedgerTransaction(trx));
+        await alsoWrite?.(trx, result);
+        return result;
+      },
+      this.retry,
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { AppError, commonErrors, newId, type PageRequest } from '@micropay/platform';
+import { AppError, commonErrors, newId, type PageRequest, type WithinTransaction } from '@micropay/platform';
 import { ledgerErrors } from './errors';
 import {
   available,
@@ -86,12 +86,18 @@ export class LedgerService {
    * move money only out of their own wallets and never touch system accounts; an
    * Idempotency-Key yields at most one transfer.
    */
-  async createTransfer(actor: Actor, request: TransferRequest, idempotencyKey?: string): Promise<TransferResult> {
+  async createTransfer(
+    actor: Actor,
+    request: TransferRequest,
+    idempotencyKey?: string,
+    /** Written in the transfer's transaction (the request's stored idempotent response). */
+    alsoWrite?: WithinTransaction<TransferResult>,
+  ): Promise<TransferResult> {
     if (request.fromAccount === request.toAccount) {
       throw ledgerErrors.same_account.create('from_account and to_account must differ.', { param: 'to_account' });
     }
     const run = (lookUpKey: boolean) =>
-      this.store.inTransaction((tx) => this.transferIn(tx, actor, request, idempotencyKey, lookUpKey));
+      this.store.inTransaction((tx) => this.transferIn(tx, actor, request, idempotencyKey, lookUpKey), alsoWrite);
     if (!idempotencyKey) return run(false);
     try {
       // The idempotency store let this request in, so its key is almost always new: the first

@@ -1,11 +1,15 @@
-import type { PageRequest, PageResult } from '@micropay/platform';
+import type { PageRequest, PageResult, WithinTransaction } from '@micropay/platform';
 import type { Account, AccountDelta, Transfer } from './ledger-types';
 import type { LedgerAudit } from './ledger-verification';
 
 /** The ledger's storage, as the use cases need it: implemented in data/ledger-repository.ts. */
 export interface LedgerStore {
-  /** Runs `work` in one DB transaction, run again from the start if the database aborts it (deadlock, serialization). */
-  inTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one DB transaction, run again from the start if the database aborts it
+   * (deadlock, serialization); `alsoWrite` (the stored idempotent response) runs in the same
+   * transaction once `work` has its result.
+   */
+  inTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>, alsoWrite?: WithinTransaction<T>): Promise<T>;
   findAccount(id: string): Promise<Account | undefined>;
   findAccounts(ids: string[]): Promise<Map<string, Account>>;
   listWallets(ownerId: string, page: PageRequest): Promise<PageResult<Account>>;

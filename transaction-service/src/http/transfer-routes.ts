@@ -1,6 +1,6 @@
 import { AppError, auth, defineRoute } from '@micropay/platform';
 import { ledgerErrors } from '../domain/errors';
-import type { LedgerService, Resolution } from '../domain/ledger-service';
+import type { LedgerService, Resolution, TransferResult } from '../domain/ledger-service';
 import type { LedgerMetrics } from '../metrics';
 import { actorOf } from './account-routes';
 import { presentTransfer, presentTransferResult } from '../domain/presenters';
@@ -49,8 +49,15 @@ export function transferRoutes(ledger: LedgerService, metrics: LedgerMetrics) {
         ledgerErrors.system_account_forbidden,
         ledgerErrors.balance_limit_exceeded,
       ],
-      async handler({ body, caller, idempotencyKey }) {
+      async handler({ body, caller, idempotencyKey, idempotency }) {
         const actor = actorOf(caller);
+        // A replay (the key's 24 h record is gone, the transfer row remembers it) moved nothing:
+        // the same answer with today's balances, marked as a replay.
+        const reply = (result: TransferResult) => ({
+          status: 201,
+          body: presentTransferResult(result, actor),
+          headers: result.replayed ? { 'Idempotent-Replayed': 'true' } : undefined,
+        });
         let result;
         try {
           result = await ledger.createTransfer(
@@ -66,19 +73,19 @@ export function transferRoutes(ledger: LedgerService, metrics: LedgerMetrics) {
               timeoutSeconds: body.timeout_seconds,
             },
             idempotencyKey,
+            // The stored response commits with the transfer it describes.
+            idempotency?.within(reply),
           );
         } catch (error) {
           metrics.transfers.inc({ currency: body.currency, outcome: outcomeOf(error) });
           throw error;
         }
-        // A replay (the key's 24 h record is gone, the transfer row remembers it) moved nothing:
-        // the same answer with today's balances, marked as a replay and not counted again.
+        // A replay is not counted again.
         if (!result.replayed) {
           metrics.transfers.inc({ currency: body.currency, outcome: result.transfer.status });
           if (result.transfer.status === 'posted') metrics.volume.inc({ currency: body.currency }, body.amount);
         }
-        const headers = result.replayed ? { 'Idempotent-Replayed': 'true' } : undefined;
-        return { status: 201, body: presentTransferResult(result, actor), headers };
+        return reply(result);
       },
     }),
     defineRoute({
