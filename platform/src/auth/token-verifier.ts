@@ -93,19 +93,27 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         })
       : undefined);
 
+  const signatures = new VerifiedSignatures();
+  const checkSignature = async (token: string): Promise<AccessTokenClaims> => {
+    const known = signatures.get(token, options.clockToleranceSeconds ?? 5);
+    if (known) return known;
+    try {
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: options.issuer,
+        algorithms: ['RS256'],
+        clockTolerance: options.clockToleranceSeconds ?? 5,
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+      });
+      signatures.add(token, payload);
+      return payload;
+    } catch (error) {
+      throw mapVerificationError(error);
+    }
+  };
+
   return {
     async verify(token) {
-      let claims: AccessTokenClaims;
-      try {
-        ({ payload: claims } = await jwtVerify(token, jwks, {
-          issuer: options.issuer,
-          algorithms: ['RS256'],
-          clockTolerance: options.clockToleranceSeconds ?? 5,
-          requiredClaims: ['sub', 'exp', 'iat', 'jti'],
-        }));
-      } catch (error) {
-        throw mapVerificationError(error);
-      }
+      const claims = await checkSignature(token);
       // A token minted "later" (a skewed or compromised signer) would outlive its stated lifetime.
       const skew = options.clockToleranceSeconds ?? 5;
       if ((claims.iat as number) > Math.floor(Date.now() / 1000) + skew) {
@@ -138,6 +146,39 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       };
     },
   };
+}
+
+/**
+ * Tokens whose signature, issuer and claims jose accepted in the last minute, with their claims:
+ * a client sends the same token with every request, and every service behind the gateway checks
+ * it again, so the RSA verification showed in CPU profiles of each. Only the signature check is
+ * remembered: expiry, `iat`, the token's use and client and the revocation list are checked on
+ * every request. A minute bounds how long a key removed from the JWKS keeps being trusted for
+ * tokens it already verified (they expire within their 15 minutes anyway).
+ */
+class VerifiedSignatures {
+  private readonly entries = new Map<string, { claims: AccessTokenClaims; until: number }>();
+
+  constructor(
+    private readonly ttlMs = 60_000,
+    private readonly max = 10_000,
+  ) {}
+
+  get(token: string, toleranceSeconds: number): AccessTokenClaims | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    const now = Date.now();
+    if (entry.until <= now || (entry.claims.exp as number) + toleranceSeconds <= now / 1000) {
+      this.entries.delete(token); // jose checks it again, and says what is wrong with it
+      return undefined;
+    }
+    return entry.claims;
+  }
+
+  add(token: string, claims: AccessTokenClaims): void {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { claims, until: Date.now() + this.ttlMs });
+  }
 }
 
 function remoteKeySet(options: TokenVerifierOptions): JWTVerifyGetKey {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import express from 'express';
 import { createLocalJWKSet } from 'jose';
-import { AppError, createTokenVerifier } from '../../../src';
+import { AppError, createTokenVerifier, RevocationSet } from '../../../src';
 import { listen, TestIssuer } from '../../../src/testing';
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
@@ -74,6 +74,27 @@ describe('createTokenVerifier', () => {
     expect(caller).to.include({ sub: 'usr_1', username: 'usr_1', sessionId: 'session-1' });
     const error = await rejection(verifier.verify(await other.userToken('usr_1', { issuer: issuer.issuer })));
     expect(error).to.include({ status: 401, code: 'invalid_token' });
+  });
+
+  it('remembers a verified signature only: a token seen before is still refused once revoked or expired', async () => {
+    const keys = createLocalJWKSet({ keys: [issuer.publicJwk] });
+    const revoked = new RevocationSet();
+    const verifier = createTokenVerifier({
+      issuer: issuer.issuer,
+      keys,
+      revocations: revoked,
+      clockToleranceSeconds: 0,
+    });
+    const token = await issuer.userToken('usr_1', { extra: { origin_jti: 'session-9' }, expiresInSeconds: 2 });
+    expect((await verifier.verify(token)).sessionId).to.equal('session-9');
+    expect((await verifier.verify(token)).sessionId).to.equal('session-9');
+    revoked.add([{ type: 'session', id: 'session-9', issued_before: null, expires_at: Date.now() / 1000 + 60 }]);
+    expect((await rejection(verifier.verify(token))).message).to.match(/session of this token has ended/);
+
+    const shortLived = await issuer.userToken('usr_2', { expiresInSeconds: 1 });
+    await verifier.verify(shortLived);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await rejection(verifier.verify(shortLived))).to.include({ status: 401, code: 'invalid_token' });
   });
 
   it('reads Cognito resource-server scopes without their prefix when one is configured', async () => {
