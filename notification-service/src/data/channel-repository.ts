@@ -106,23 +106,6 @@ export async function enqueueChannelDeliveries(trx: Knex.Transaction, event: Eve
   return rows.length;
 }
 
-async function insertSent(trx: Knex.Transaction, sent: NewNotification): Promise<void> {
-  // One email or push notification per event and channel, however many devices it reached.
-  await trx('notifications')
-    .insert({
-      id: sent.id,
-      user_id: sent.userId,
-      event_id: sent.eventId,
-      type: sent.type,
-      channel: sent.channel,
-      title: sent.title,
-      body: sent.body,
-      data: JSON.stringify(sent.data),
-    })
-    .onConflict(['event_id', 'channel'])
-    .ignore();
-}
-
 /** Email and push deliveries, devices and the suppression list. */
 export class ChannelRepository implements ChannelStore, DeviceStore, SuppressionStore {
   constructor(private readonly knex: Knex) {}
@@ -152,12 +135,12 @@ export class ChannelRepository implements ChannelStore, DeviceStore, Suppression
           provider_message_id: outcome.status === 'sent' ? outcome.providerMessageId : null,
           completed_at: done ? trx.fn.now() : null,
         });
-    if (!disablesDevice) {
-      // The common case (sent, or one failed attempt) is one statement: the update, and the
-      // notification of what was sent in a CTE of the same statement, so both or neither commit.
-      if (!sent) return void (await update(this.knex));
-      const updated = update(this.knex).returning('id').toSQL();
-      await this.knex.raw(
+    // The outcome and the notification of what was sent are one statement (the update in a CTE),
+    // so both or neither commit; disabling a device adds its own writes in one transaction.
+    const write = async (db: Knex | Knex.Transaction) => {
+      if (!sent) return void (await update(db));
+      const updated = update(db).returning('id').toSQL();
+      await db.raw(
         `with updated as (${updated.sql})
          insert into notifications (id, user_id, event_id, type, channel, title, body, data)
          select ?, ?, ?, ?, ?, ?, ?, ?::jsonb from updated
@@ -174,10 +157,10 @@ export class ChannelRepository implements ChannelStore, DeviceStore, Suppression
           JSON.stringify(sent.data),
         ] as never,
       );
-      return;
-    }
+    };
+    if (!disablesDevice) return write(this.knex);
     await this.knex.transaction(async (trx) => {
-      await update(trx);
+      await write(trx);
       await trx('devices')
         .where({ id: delivery.deviceId })
         .update({ status: 'disabled', disabled_reason: outcome.error.slice(0, 500) });
@@ -186,7 +169,6 @@ export class ChannelRepository implements ChannelStore, DeviceStore, Suppression
         .where({ device_id: delivery.deviceId, status: 'pending' })
         .whereNot({ id: delivery.id })
         .update({ status: 'failed', last_error: 'device disabled', locked_until: null, completed_at: trx.fn.now() });
-      if (sent) await insertSent(trx, sent);
     });
   }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PeerClient } from '../http-client/peer-client';
 import type { EventEnvelope } from './event-envelope';
-import type { EventPublisher } from './outbox';
+import { failureOf, type EventPublisher } from './outbox';
 
 /** Where the local HTTP transport delivers events on each subscriber. */
 export const EVENTS_PATH = '/internal/events';
@@ -68,14 +68,7 @@ export class HttpPushPublisher implements EventPublisher {
     }
     if (response.status === 400 || response.status === 404) {
       const outcomes: Array<Error | undefined> = [];
-      for (const event of events) {
-        outcomes.push(
-          await this.publishTo(subscriber, event).then(
-            () => undefined,
-            (error: Error) => error,
-          ),
-        );
-      }
+      for (const event of events) outcomes.push(await failureOf(this.publishTo(subscriber, event)));
       return outcomes;
     }
     const parsed = response.status === 200 ? EventBatchResult.safeParse(response.body) : undefined;

@@ -157,6 +157,14 @@ export class OutboxRelay {
   }
 }
 
+/** What a publish came to: its error, or undefined when it succeeded. */
+export function failureOf(publishing: Promise<unknown>): Promise<Error | undefined> {
+  return publishing.then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
+}
+
 /** Each event's failure (undefined when published), in order: as a batch when the publisher takes one. */
 async function publishAll(publisher: EventPublisher, events: EventEnvelope[]): Promise<Array<Error | undefined>> {
   if (events.length === 0) return [];
@@ -168,14 +176,7 @@ async function publishAll(publisher: EventPublisher, events: EventEnvelope[]): P
     }
   }
   const outcomes: Array<Error | undefined> = [];
-  for (const event of events) {
-    outcomes.push(
-      await publisher.publish(event).then(
-        () => undefined,
-        (error: Error) => error,
-      ),
-    );
-  }
+  for (const event of events) outcomes.push(await failureOf(publisher.publish(event)));
   return outcomes;
 }
 
