@@ -67,43 +67,46 @@ const toDelivery = (r: DeliveryRow) =>
   }) as ChannelDelivery;
 
 /**
- * Queues the event's email and pushes (one per enabled device of the user) in the caller's
- * (inbox) transaction; returns how many were queued.
+ * Queues each event's email and pushes (one per enabled device of the user) in the caller's
+ * (inbox) transaction, with one query for the devices and one insert; returns how many were
+ * queued for each event, in order.
  */
-export async function enqueueChannelDeliveries(trx: Knex.Transaction, event: EventEnvelope, sends: ChannelSends) {
-  const rows: Record<string, unknown>[] = [];
-  const base = { event_id: event.id, event_type: event.type };
-  if (sends.email) {
-    rows.push({
-      ...base,
-      id: newId('emd'),
-      channel: 'email',
-      user_id: sends.email.userId,
-      message: JSON.stringify(sends.email.message),
-    });
-  }
-  if (sends.push) {
-    const devices: DeviceRow[] = await trx('devices').where({ user_id: sends.push.userId, status: 'enabled' });
-    for (const device of devices) {
-      rows.push({
-        ...base,
-        id: newId('psd'),
-        channel: 'push',
-        user_id: sends.push.userId,
-        device_id: device.id,
-        message: JSON.stringify(sends.push.message),
-      });
+export async function enqueueChannelDeliveries(
+  trx: Knex.Transaction,
+  items: readonly { event: EventEnvelope; sends: ChannelSends }[],
+): Promise<number[]> {
+  const pushUsers = [...new Set(items.flatMap((i) => (i.sends.push ? [i.sends.push.userId] : [])))];
+  const devices: DeviceRow[] =
+    pushUsers.length > 0 ? await trx('devices').whereIn('user_id', pushUsers).where({ status: 'enabled' }) : [];
+  const rows: unknown[][] = [];
+  const counts = items.map(({ event, sends }) => {
+    const before = rows.length;
+    if (sends.email)
+      rows.push([
+        newId('emd'),
+        'email',
+        sends.email.userId,
+        null,
+        event.id,
+        event.type,
+        JSON.stringify(sends.email.message),
+      ]);
+    const push = sends.push;
+    if (push) {
+      const message = JSON.stringify(push.message);
+      for (const device of devices.filter((d) => d.user_id === push.userId))
+        rows.push([newId('psd'), 'push', push.userId, device.id, event.id, event.type, message]);
     }
-  }
-  for (const row of rows) {
+    return rows.length - before;
+  });
+  if (rows.length > 0)
     await trx.raw(
       `insert into channel_deliveries (id, channel, user_id, device_id, event_id, event_type, message)
-       values (?, ?, ?, ?, ?, ?, ?::jsonb)
+       values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ')}
        on conflict (event_id, channel, coalesce(device_id, '')) do nothing`,
-      [row.id, row.channel, row.user_id, row.device_id ?? null, row.event_id, row.event_type, row.message] as never,
+      rows.flat() as never,
     );
-  }
-  return rows.length;
+  return counts;
 }
 
 /** Email and push deliveries, devices and the suppression list. */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { consumeOnce, keysetPage, type EventEnvelope, type PageRequest } from '@micropay/platform';
-import type { ChannelSends, NewNotification, NotificationStore } from '../domain/ports';
+import { claimInbox, keysetPage, type PageRequest } from '@micropay/platform';
+import type { EventRecord, NotificationStore, RecordedEvent } from '../domain/ports';
 import { enqueueChannelDeliveries } from './channel-repository';
 import type { Notification } from '../domain/notification';
 import { enqueueWebhookDeliveries } from './webhook-repository';
@@ -34,17 +34,19 @@ const toNotification = (r: NotificationRow): Notification => ({
 export class NotificationRepository implements NotificationStore {
   constructor(private readonly knex: Knex) {}
 
-  async recordEvent(
-    event: EventEnvelope,
-    notifications: NewNotification[],
-    webhookOwner: string | undefined,
-    sends: ChannelSends = {},
-  ) {
-    let webhooks = 0;
-    let channelDeliveries = 0;
-    const fresh = await consumeOnce(this.knex, event, async (trx) => {
-      for (const n of notifications) {
-        await trx('notifications').insert({
+  async recordEvents(records: readonly EventRecord[]): Promise<RecordedEvent[]> {
+    const results: RecordedEvent[] = records.map(() => ({ fresh: false, webhooks: 0, channelDeliveries: 0 }));
+    // A statement per kind of row for the whole batch, not per event: under load the HTTP
+    // relay delivers events twenty at a time, and each statement is a round trip.
+    await this.knex.transaction(async (trx) => {
+      const freshIds = await claimInbox(
+        trx,
+        records.map((r) => r.event),
+      );
+      const fresh = records.flatMap((record, index) => (freshIds.has(record.event.id) ? [{ record, index }] : []));
+      if (fresh.length === 0) return;
+      const notifications = fresh.flatMap(({ record }) =>
+        record.notifications.map((n) => ({
           id: n.id,
           user_id: n.userId,
           event_id: n.eventId,
@@ -53,12 +55,22 @@ export class NotificationRepository implements NotificationStore {
           title: n.title,
           body: n.body,
           data: JSON.stringify(n.data),
-        });
-      }
-      if (webhookOwner) webhooks = await enqueueWebhookDeliveries(trx, event, webhookOwner);
-      channelDeliveries = await enqueueChannelDeliveries(trx, event, sends);
+        })),
+      );
+      if (notifications.length > 0) await trx('notifications').insert(notifications);
+      const webhooks = await enqueueWebhookDeliveries(
+        trx,
+        fresh.map(({ record }) => ({ event: record.event, ownerId: record.webhookOwner })),
+      );
+      const channelDeliveries = await enqueueChannelDeliveries(
+        trx,
+        fresh.map(({ record }) => ({ event: record.event, sends: record.sends })),
+      );
+      fresh.forEach(({ index }, k) => {
+        results[index] = { fresh: true, webhooks: webhooks[k]!, channelDeliveries: channelDeliveries[k]! };
+      });
     });
-    return { fresh, webhooks: fresh ? webhooks : 0, channelDeliveries: fresh ? channelDeliveries : 0 };
+    return results;
   }
 
   async listForUser(userId: string, page: PageRequest) {

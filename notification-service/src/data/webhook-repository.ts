@@ -79,20 +79,32 @@ const toAttempt = (r: AttemptRow): WebhookAttempt => ({
 });
 
 /**
- * Queues a delivery of `event` to each of the owner's enabled endpoints that want its type, in
- * the caller's (inbox) transaction; returns how many were queued.
+ * Queues a delivery of each event to each of its owner's enabled endpoints that want its type,
+ * in the caller's (inbox) transaction, with one query for the endpoints and one insert; returns
+ * how many were queued for each event, in order.
  */
-export async function enqueueWebhookDeliveries(trx: Knex.Transaction, event: EventEnvelope, ownerId: string) {
-  const endpoints: EndpointRow[] = await trx('webhook_endpoints').where({ owner_id: ownerId, status: 'enabled' });
-  const wanted = endpoints.filter((e) => e.enabled_events.includes('*') || e.enabled_events.includes(event.type));
-  const payload = JSON.stringify(event);
-  for (const endpoint of wanted) {
-    await trx('webhook_deliveries')
-      .insert({ id: newId('whd'), endpoint_id: endpoint.id, event_id: event.id, event_type: event.type, payload })
-      .onConflict(['endpoint_id', 'event_id'])
-      .ignore();
-  }
-  return wanted.length;
+export async function enqueueWebhookDeliveries(
+  trx: Knex.Transaction,
+  items: readonly { event: EventEnvelope; ownerId: string | undefined }[],
+): Promise<number[]> {
+  const owners = [...new Set(items.flatMap((i) => (i.ownerId ? [i.ownerId] : [])))];
+  if (owners.length === 0) return items.map(() => 0);
+  const endpoints: EndpointRow[] = await trx('webhook_endpoints')
+    .whereIn('owner_id', owners)
+    .where({ status: 'enabled' });
+  const rows: Record<string, unknown>[] = [];
+  const counts = items.map(({ event, ownerId }) => {
+    const wanted = endpoints.filter(
+      (e) => e.owner_id === ownerId && (e.enabled_events.includes('*') || e.enabled_events.includes(event.type)),
+    );
+    if (wanted.length === 0) return 0;
+    const payload = JSON.stringify(event);
+    for (const endpoint of wanted)
+      rows.push({ id: newId('whd'), endpoint_id: endpoint.id, event_id: event.id, event_type: event.type, payload });
+    return wanted.length;
+  });
+  if (rows.length > 0) await trx('webhook_deliveries').insert(rows).onConflict(['endpoint_id', 'event_id']).ignore();
+  return counts;
 }
 
 export class WebhookRepository implements WebhookStore {

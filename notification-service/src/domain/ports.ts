@@ -6,19 +6,30 @@ import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook
 /** What the domain needs from outside: storage (data/), senders (adapters/) and an observer for metrics (metrics.ts). */
 export type NewNotification = Omit<Notification, 'createdAt' | 'readAt'>;
 
+/** An event with everything it produces, ready to be recorded. */
+export interface EventRecord {
+  event: EventEnvelope;
+  notifications: NewNotification[];
+  /** Whose webhook endpoints receive the event (none when the event names no owner). */
+  webhookOwner: string | undefined;
+  sends: ChannelSends;
+}
+
+export interface RecordedEvent {
+  /** False when the event was already in the inbox (and nothing was stored for it again). */
+  fresh: boolean;
+  webhooks: number;
+  channelDeliveries: number;
+}
+
 export interface NotificationStore {
   /**
-   * Records the event in the inbox, stores its notifications, queues a webhook delivery to
-   * each of `webhookOwner`'s enabled endpoints that want the event and queues its email and
-   * pushes (one per enabled device), in one transaction; returns
-   * `fresh: false` (storing nothing) when the event was already recorded.
+   * Records the events in the inbox, stores their notifications, queues a webhook delivery to
+   * each of the owner's enabled endpoints that want an event and queues its email and pushes
+   * (one per enabled device), all in one transaction: every event is recorded, or none is.
+   * The events have distinct ids; the answer has one entry per event, in order.
    */
-  recordEvent(
-    event: EventEnvelope,
-    notifications: NewNotification[],
-    webhookOwner: string | undefined,
-    sends?: ChannelSends,
-  ): Promise<{ fresh: boolean; webhooks: number; channelDeliveries: number }>;
+  recordEvents(records: readonly EventRecord[]): Promise<RecordedEvent[]>;
   listForUser(userId: string, page: PageRequest): Promise<PageResult<Notification>>;
 }
 

@@ -8,14 +8,13 @@ import {
   type Logger,
 } from '@micropay/platform';
 import { z } from 'zod';
-import type { EventConsumer } from '../domain/event-consumer';
+import type { Consumed, EventConsumer } from '../domain/event-consumer';
 import type { EventMetrics } from '../metrics';
 import { EventBody } from './schemas';
 
 /** Where events arrive locally (HTTP push from each producer's outbox relay; SQS in AWS). */
 export function eventRoutes(consumer: EventConsumer, { consumed, created }: EventMetrics, logger: Logger) {
-  const consume = async (event: z.output<typeof EventBody>) => {
-    const { fresh, notifications } = await consumer.consume(event);
+  const count = (event: z.output<typeof EventBody>, { fresh, notifications }: Consumed) => {
     consumed.inc({ type: event.type, duplicate: String(!fresh) });
     if (notifications > 0) created.inc({ type: event.type, channel: 'in_app' }, notifications);
     return fresh;
@@ -38,7 +37,7 @@ export function eventRoutes(consumer: EventConsumer, { consumed, created }: Even
         },
       },
       async handler({ body }) {
-        const fresh = await consume(body);
+        const fresh = count(body, await consumer.consume(body));
         return { status: 202, body: { received: true, duplicate: !fresh } };
       },
     }),
@@ -48,7 +47,8 @@ export function eventRoutes(consumer: EventConsumer, { consumed, created }: Even
       operationId: 'receiveEventBatch',
       summary: 'Receive several events at once (service clients with events:publish)',
       description:
-        `Up to ${EVENT_BATCH_SIZE * 5} events, processed in order, each on its own: the answer says for each ` +
+        `Up to ${EVENT_BATCH_SIZE * 5} events, processed in order in one transaction (each on its own if that fails): ` +
+        'the answer says for each ' +
         'whether it was accepted, a duplicate, or failed (the producer retries only those). A malformed event ' +
         'refuses the whole batch with 400, and the producer then sends its events one by one.',
       tags: ['events'],
@@ -64,19 +64,17 @@ export function eventRoutes(consumer: EventConsumer, { consumed, created }: Even
       },
       responses: { 200: { description: 'One result per event, in the order sent.', schema: EventBatchResult } },
       async handler({ body }) {
-        const data: EventBatchResult['data'] = [];
-        for (const event of body.events) {
-          try {
-            data.push({ id: event.id, status: (await consume(event)) ? 'accepted' : 'duplicate' });
-          } catch (error) {
-            logger.warn({ err: error, event_id: event.id, event_type: event.type }, 'event in a batch failed');
-            data.push({
-              id: event.id,
-              status: 'failed',
-              error: { code: 'event_failed', message: String((error as Error).message).slice(0, 500) },
-            });
-          }
-        }
+        const outcomes = await consumer.consumeBatch(body.events);
+        const data: EventBatchResult['data'] = body.events.map((event, i) => {
+          const outcome = outcomes[i]!;
+          if (!('error' in outcome)) return { id: event.id, status: count(event, outcome) ? 'accepted' : 'duplicate' };
+          logger.warn({ err: outcome.error, event_id: event.id, event_type: event.type }, 'event in a batch failed');
+          return {
+            id: event.id,
+            status: 'failed',
+            error: { code: 'event_failed', message: String(outcome.error.message).slice(0, 500) },
+          };
+        });
         return { status: 200, body: { object: 'list', data } };
       },
     }),

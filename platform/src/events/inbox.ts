@@ -3,6 +3,21 @@ import type { Migration } from '../db/migrate';
 import type { EventEnvelope } from './event-envelope';
 
 /**
+ * Records the events in the inbox with one statement inside the caller's transaction and
+ * returns the ids that were not there yet: the events this transaction is the first to process.
+ * The caller's writes for those events commit with their inbox rows.
+ */
+export async function claimInbox(trx: Knex.Transaction, events: readonly EventEnvelope[]): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const inserted: { event_id: string }[] = await trx('inbox')
+    .insert(events.map((e) => ({ event_id: e.id, type: e.type, source: e.source })))
+    .onConflict('event_id')
+    .ignore()
+    .returning('event_id');
+  return new Set(inserted.map((r) => r.event_id));
+}
+
+/**
  * Runs `handle` for an event at most once per event id: the inbox row and the handler's writes
  * commit together, so a redelivered event is recognised and skipped. Returns false for a
  * duplicate.
@@ -13,12 +28,7 @@ export async function consumeOnce(
   handle: (trx: Knex.Transaction) => Promise<void>,
 ): Promise<boolean> {
   return knex.transaction(async (trx) => {
-    const inserted = await trx('inbox')
-      .insert({ event_id: event.id, type: event.type, source: event.source })
-      .onConflict('event_id')
-      .ignore()
-      .returning('event_id');
-    if (inserted.length === 0) return false;
+    if (!(await claimInbox(trx, [event])).has(event.id)) return false;
     await handle(trx);
     return true;
   });

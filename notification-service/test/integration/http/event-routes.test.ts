@@ -123,6 +123,113 @@ describe('notification-service events and notifications', () => {
     ]);
   });
 
+  it('records a batch in one go with each event fanned out to its own owner: webhooks, email and pushes', async () => {
+    const [alice, bob] = [await newUser(), await newUser()];
+    // Alice has a webhook endpoint for payment.succeeded and two devices; Bob has neither.
+    await app.db.knex('webhook_endpoints').insert([
+      {
+        id: `we_A${alice.id}`,
+        owner_id: alice.id,
+        url: 'https://merchant.example/hook',
+        enabled_events: JSON.stringify(['payment.succeeded']),
+        secret: 'whsec_x',
+      },
+      {
+        id: `we_B${alice.id}`,
+        owner_id: alice.id,
+        url: 'https://merchant.example/refunds',
+        enabled_events: JSON.stringify(['refund.succeeded']),
+        secret: 'whsec_y',
+      },
+    ]);
+    await app.db.knex('devices').insert([
+      { id: `dev_1${alice.id}`, user_id: alice.id, platform: 'fcm', token: `t1${alice.id}` },
+      { id: `dev_2${alice.id}`, user_id: alice.id, platform: 'apns', token: `t2${alice.id}` },
+      { id: `dev_3${alice.id}`, user_id: alice.id, platform: 'fcm', token: `t3${alice.id}`, status: 'disabled' },
+    ]);
+    const events = [paymentEvent(alice.id, 100), paymentEvent(bob.id, 200), paymentEvent(alice.id, 300)];
+    events.forEach((e, i) => Object.assign(e.data, { id: `${e.data.id}_${i}` }));
+    const res = await call(app.url, 'POST', '/internal/event-batches', { token: publisher, body: { events } });
+    expect(res.status).to.equal(200);
+    expect(res.body.data.map((r: { status: string }) => r.status)).to.deep.equal(['accepted', 'accepted', 'accepted']);
+
+    const perEvent = async (table: string, column = 'event_id') =>
+      Object.fromEntries(
+        (
+          await app.db
+            .knex(table)
+            .whereIn(
+              column,
+              events.map((e) => e.id),
+            )
+            .select(column)
+            .count('* as c')
+            .groupBy(column)
+        ).map((r) => [r[column], Number(r.c)]),
+      );
+    const [a1, b, a2] = events.map((e) => e.id);
+    expect(await perEvent('webhook_deliveries')).to.deep.equal({ [a1!]: 1, [a2!]: 1 });
+    const channels = await app.db.knex('channel_deliveries').whereIn(
+      'event_id',
+      events.map((e) => e.id),
+    );
+    const summary = (id: string) =>
+      channels
+        .filter((c) => c.event_id === id)
+        .map((c) => `${c.channel}:${c.device_id ?? '-'}`)
+        .sort();
+    expect(summary(a1!)).to.deep.equal(['email:-', `push:dev_1${alice.id}`, `push:dev_2${alice.id}`]);
+    expect(summary(a2!)).to.deep.equal(['email:-', `push:dev_1${alice.id}`, `push:dev_2${alice.id}`]);
+    expect(summary(b!)).to.deep.equal(['email:-']);
+    const list = await call(app.url, 'GET', '/v1/notifications', { token: alice.token });
+    expect(list.body.data.filter((n: { channel: string }) => n.channel === 'in_app')).to.have.length(2);
+
+    // The same batch again changes nothing.
+    const again = await call(app.url, 'POST', '/internal/event-batches', { token: publisher, body: { events } });
+    expect(again.body.data.map((r: { status: string }) => r.status)).to.deep.equal([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await perEvent('webhook_deliveries')).to.deep.equal({ [a1!]: 1, [a2!]: 1 });
+    expect(
+      await app.db.knex('channel_deliveries').whereIn(
+        'event_id',
+        events.map((e) => e.id),
+      ),
+    ).to.have.length(channels.length);
+  });
+
+  it('when the database refuses one event of a batch, records the others once and leaves that one to be retried', async () => {
+    const user = await newUser();
+    // A trigger that refuses one notification stands in for a write the database rejects.
+    await app.db.knex.raw(`create or replace function refuse_666() returns trigger language plpgsql as $$
+      begin if new.body like '%$6.66%' then raise exception 'refused by test trigger'; end if; return new; end $$`);
+    await app.db.knex.raw(
+      'create trigger refuse_666 before insert on notifications for each row execute function refuse_666()',
+    );
+    try {
+      const events = [paymentEvent(user.id, 100), paymentEvent(user.id, 666), paymentEvent(user.id, 200)];
+      events.forEach((e, i) => Object.assign(e.data, { id: `${e.data.id}_${i}` }));
+      const res = await call(app.url, 'POST', '/internal/event-batches', { token: publisher, body: { events } });
+      expect(res.status).to.equal(200);
+      expect(res.body.data.map((r: { status: string }) => r.status)).to.deep.equal(['accepted', 'failed', 'accepted']);
+      expect(res.body.data[1].error.message).to.contain('refused by test trigger');
+      const inbox = await app.db
+        .knex('inbox')
+        .whereIn(
+          'event_id',
+          events.map((e) => e.id),
+        )
+        .pluck('event_id');
+      expect(inbox.sort()).to.deep.equal([events[0]!.id, events[2]!.id].sort());
+      const list = await call(app.url, 'GET', '/v1/notifications', { token: user.token });
+      expect(list.body.data.filter((n: { channel: string }) => n.channel === 'in_app')).to.have.length(2);
+    } finally {
+      await app.db.knex.raw('drop trigger refuse_666 on notifications');
+    }
+  });
+
   it('refuses a batch with a malformed envelope as a whole (400 naming it), and records nothing', async () => {
     const user = await newUser();
     const before = await countRows('inbox');
