@@ -26,7 +26,7 @@ import { createScratchDatabase, type ScratchDatabase } from '@micropay/platform/
 import { startPlatform, type RunningPlatform } from '../../local/src/launcher';
 import { localConfigSchema, portVariable, PROCESSES, REPO_ROOT } from '../../local/src/local-config';
 import { pgliteCeiling, serverCeiling, startHelloWorld, type SqlCeiling } from './lib/ceilings';
-import { Client, expectStatus, type Answer, runLoad, StepFailed, type LoadResult } from './lib/load';
+import { Client, expectStatus, type Answer, operationsCounted, runLoad, StepFailed, type LoadResult } from './lib/load';
 import { childProcesses, quiesce, watchProcesses, type ProcessUsage } from './lib/process-stats';
 import { renderPlot } from './lib/plot';
 import { seedPglite, seedServer } from './lib/seed';
@@ -226,10 +226,7 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 1500)); // statistics are flushed about once a second
         const after = await databaseCounters(scratch.url);
         database = Object.fromEntries(
-          Object.keys(after).map((k) => [
-            `${k}_per_op`,
-            round2((after[k]! - before[k]!) / Math.max(1, load.operations)),
-          ]),
+          Object.keys(after).map((k) => [`${k}_per_op`, round2((after[k]! - before[k]!) / operationsCounted(load))]),
         );
       }
       const ceiling = workload.startsWith('transfer') ? 'sql' : 'hello-world';
@@ -614,9 +611,7 @@ function line(row: Row): string {
     .map(([s, n]) => `${s}:${n}`)
     .join(',');
   const cpu = Object.keys(SERVICES_SHORT)
-    .map((n) =>
-      row.processes[n] ? ((row.processes[n]!.cpuSeconds * 1000) / Math.max(1, l.operations)).toFixed(1) : '-',
-    )
+    .map((n) => (row.processes[n] ? ((row.processes[n]!.cpuSeconds * 1000) / operationsCounted(l)).toFixed(1) : '-'))
     .join(' ');
   const rss = Math.max(
     0,

@@ -61,6 +61,11 @@ export interface LoadResult {
   operations: number;
   perSecond: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /**
+   * Operations completed in the unmeasured warm-up. The CPU and database counters of a workload
+   * cover the warm-up too, so per-operation figures divide by `operations + warmupOperations`.
+   */
+  warmupOperations?: number;
   /** Failed iterations by HTTP status (or error code), with one example each. */
   errors: Record<string, number>;
   errorSamples: Record<string, string>;
@@ -79,6 +84,7 @@ export async function runLoad(
   const errors: Record<string, number> = {};
   const errorSamples: Record<string, string> = {};
   const counters = new Array<number>(options.connections).fill(0);
+  let warmupOperations = 0;
   const loop = async (until: number, record: boolean) => {
     await Promise.all(
       counters.map(async (_, worker) => {
@@ -88,6 +94,7 @@ export async function runLoad(
           try {
             await iteration(worker, i);
             if (record) latencies.push(performance.now() - t0);
+            else warmupOperations += 1;
           } catch (error) {
             if (!record) continue;
             const status =
@@ -103,7 +110,19 @@ export async function runLoad(
   const started = performance.now();
   await loop(started + options.seconds * 1000, true);
   const seconds = (performance.now() - started) / 1000;
-  return { connections: options.connections, seconds, ...summarise(latencies, seconds), errors, errorSamples };
+  return {
+    connections: options.connections,
+    seconds,
+    ...summarise(latencies, seconds),
+    warmupOperations,
+    errors,
+    errorSamples,
+  };
+}
+
+/** How many operations a workload's CPU and database counters cover (warm-up included). */
+export function operationsCounted(load: LoadResult): number {
+  return Math.max(1, load.operations + (load.warmupOperations ?? 0));
 }
 
 export function summarise(latencies: number[], seconds: number) {
