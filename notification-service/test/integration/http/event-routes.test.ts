@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { newEvent } from '@micropay/platform';
 import { call } from '@micropay/platform/testing';
+import { newWebhookSecret } from '../../../src/domain/webhook-signing';
 import { startNotificationTestApp, type NotificationTestApp } from '../../support/notification-test-app';
 
 describe('notification-service events and notifications', () => {
@@ -130,16 +131,16 @@ describe('notification-service events and notifications', () => {
       {
         id: `we_A${alice.id}`,
         owner_id: alice.id,
-        url: 'https://merchant.example/hook',
+        url: 'http://127.0.0.1:9/hook',
         enabled_events: JSON.stringify(['payment.succeeded']),
-        secret: 'whsec_x',
+        secret: newWebhookSecret(),
       },
       {
         id: `we_B${alice.id}`,
         owner_id: alice.id,
-        url: 'https://merchant.example/refunds',
+        url: 'http://127.0.0.1:9/refunds',
         enabled_events: JSON.stringify(['refund.succeeded']),
-        secret: 'whsec_y',
+        secret: newWebhookSecret(),
       },
     ]);
     await app.db.knex('devices').insert([
@@ -198,6 +199,13 @@ describe('notification-service events and notifications', () => {
         events.map((e) => e.id),
       ),
     ).to.have.length(channels.length);
+
+    // The suites share the database on a server: leave no deliveries for another suite's jobs to send.
+    const ids = events.map((e) => e.id);
+    await app.db.knex('webhook_deliveries').whereIn('event_id', ids).delete();
+    await app.db.knex('channel_deliveries').whereIn('event_id', ids).delete();
+    await app.db.knex('webhook_endpoints').where({ owner_id: alice.id }).delete();
+    await app.db.knex('devices').where({ user_id: alice.id }).delete();
   });
 
   it('when the database refuses one event of a batch, records the others once and leaves that one to be retried', async () => {
