@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  claimInbox,
   consumeOnce,
   enqueueEvent,
   enqueueEvents,
@@ -157,5 +158,32 @@ describe('transactional outbox and inbox', () => {
       throw new Error('handler failed');
     }).catch(() => undefined);
     expect(await consumeOnce(db.knex, event, async () => undefined)).to.equal(true);
+  });
+
+  it('claims several events with one insert, answering only the ids it is the first to record', async () => {
+    const event = (id: string): EventEnvelope => ({
+      id,
+      type: 'a.created',
+      source: 's',
+      time: new Date().toISOString(),
+      data: {},
+    });
+    await db.knex.transaction((trx) => claimInbox(trx, [event('evt_claimold')]));
+    const claimed = await db.knex.transaction((trx) =>
+      claimInbox(trx, [event('evt_claimnew1'), event('evt_claimold'), event('evt_claimnew2')]),
+    );
+    expect([...claimed].sort()).to.deep.equal(['evt_claimnew1', 'evt_claimnew2']);
+    // A transaction that rolls back claims nothing: the events stay new for a redelivery.
+    await db.knex
+      .transaction(async (trx) => {
+        await claimInbox(trx, [event('evt_claimrolled')]);
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    const again = await db.knex.transaction((trx) =>
+      claimInbox(trx, [event('evt_claimrolled'), event('evt_claimnew1')]),
+    );
+    expect([...again]).to.deep.equal(['evt_claimrolled']);
+    expect(await db.knex.transaction((trx) => claimInbox(trx, []))).to.have.property('size', 0);
   });
 });

@@ -126,86 +126,74 @@ describe('notification-service events and notifications', () => {
 
   it('records a batch in one go with each event fanned out to its own owner: webhooks, email and pushes', async () => {
     const [alice, bob] = [await newUser(), await newUser()];
-    // Alice has a webhook endpoint for payment.succeeded and two devices; Bob has neither.
-    await app.db.knex('webhook_endpoints').insert([
-      {
-        id: `we_A${alice.id}`,
-        owner_id: alice.id,
-        url: 'http://127.0.0.1:9/hook',
-        enabled_events: JSON.stringify(['payment.succeeded']),
-        secret: newWebhookSecret(),
-      },
-      {
-        id: `we_B${alice.id}`,
-        owner_id: alice.id,
-        url: 'http://127.0.0.1:9/refunds',
-        enabled_events: JSON.stringify(['refund.succeeded']),
-        secret: newWebhookSecret(),
-      },
-    ]);
-    await app.db.knex('devices').insert([
-      { id: `dev_1${alice.id}`, user_id: alice.id, platform: 'fcm', token: `t1${alice.id}` },
-      { id: `dev_2${alice.id}`, user_id: alice.id, platform: 'apns', token: `t2${alice.id}` },
-      { id: `dev_3${alice.id}`, user_id: alice.id, platform: 'fcm', token: `t3${alice.id}`, status: 'disabled' },
-    ]);
     const events = [paymentEvent(alice.id, 100), paymentEvent(bob.id, 200), paymentEvent(alice.id, 300)];
     events.forEach((e, i) => Object.assign(e.data, { id: `${e.data.id}_${i}` }));
-    const res = await call(app.url, 'POST', '/internal/event-batches', { token: publisher, body: { events } });
-    expect(res.status).to.equal(200);
-    expect(res.body.data.map((r: { status: string }) => r.status)).to.deep.equal(['accepted', 'accepted', 'accepted']);
-
-    const perEvent = async (table: string, column = 'event_id') =>
-      Object.fromEntries(
-        (
-          await app.db
-            .knex(table)
-            .whereIn(
-              column,
-              events.map((e) => e.id),
-            )
-            .select(column)
-            .count('* as c')
-            .groupBy(column)
-        ).map((r) => [r[column], Number(r.c)]),
-      );
-    const [a1, b, a2] = events.map((e) => e.id);
-    expect(await perEvent('webhook_deliveries')).to.deep.equal({ [a1!]: 1, [a2!]: 1 });
-    const channels = await app.db.knex('channel_deliveries').whereIn(
-      'event_id',
-      events.map((e) => e.id),
-    );
-    const summary = (id: string) =>
-      channels
-        .filter((c) => c.event_id === id)
-        .map((c) => `${c.channel}:${c.device_id ?? '-'}`)
-        .sort();
-    expect(summary(a1!)).to.deep.equal(['email:-', `push:dev_1${alice.id}`, `push:dev_2${alice.id}`]);
-    expect(summary(a2!)).to.deep.equal(['email:-', `push:dev_1${alice.id}`, `push:dev_2${alice.id}`]);
-    expect(summary(b!)).to.deep.equal(['email:-']);
-    const list = await call(app.url, 'GET', '/v1/notifications', { token: alice.token });
-    expect(list.body.data.filter((n: { channel: string }) => n.channel === 'in_app')).to.have.length(2);
-
-    // The same batch again changes nothing.
-    const again = await call(app.url, 'POST', '/internal/event-batches', { token: publisher, body: { events } });
-    expect(again.body.data.map((r: { status: string }) => r.status)).to.deep.equal([
-      'duplicate',
-      'duplicate',
-      'duplicate',
-    ]);
-    expect(await perEvent('webhook_deliveries')).to.deep.equal({ [a1!]: 1, [a2!]: 1 });
-    expect(
-      await app.db.knex('channel_deliveries').whereIn(
-        'event_id',
-        events.map((e) => e.id),
-      ),
-    ).to.have.length(channels.length);
-
-    // The suites share the database on a server: leave no deliveries for another suite's jobs to send.
     const ids = events.map((e) => e.id);
-    await app.db.knex('webhook_deliveries').whereIn('event_id', ids).delete();
-    await app.db.knex('channel_deliveries').whereIn('event_id', ids).delete();
-    await app.db.knex('webhook_endpoints').where({ owner_id: alice.id }).delete();
-    await app.db.knex('devices').where({ user_id: alice.id }).delete();
+    const [a1, b, a2] = ids;
+    try {
+      // Alice has a webhook endpoint for payment.succeeded and two enabled devices; Bob has neither.
+      await app.db.knex('webhook_endpoints').insert([
+        {
+          id: `we_A${alice.id}`,
+          owner_id: alice.id,
+          url: 'http://127.0.0.1:9/hook',
+          enabled_events: JSON.stringify(['payment.succeeded']),
+          secret: newWebhookSecret(),
+        },
+        {
+          id: `we_B${alice.id}`,
+          owner_id: alice.id,
+          url: 'http://127.0.0.1:9/refunds',
+          enabled_events: JSON.stringify(['refund.succeeded']),
+          secret: newWebhookSecret(),
+        },
+      ]);
+      await app.db.knex('devices').insert([
+        { id: `dev_1${alice.id}`, user_id: alice.id, platform: 'fcm', token: `t1${alice.id}` },
+        { id: `dev_2${alice.id}`, user_id: alice.id, platform: 'apns', token: `t2${alice.id}` },
+        { id: `dev_3${alice.id}`, user_id: alice.id, platform: 'fcm', token: `t3${alice.id}`, status: 'disabled' },
+      ]);
+      const batch = () => call(app.url, 'POST', '/internal/event-batches', { token: publisher, body: { events } });
+      const statuses = (res: { body: { data: { status: string }[] } }) => res.body.data.map((r) => r.status);
+      const webhooksPerEvent = async () =>
+        Object.fromEntries(
+          (
+            await app.db
+              .knex('webhook_deliveries')
+              .whereIn('event_id', ids)
+              .select('event_id')
+              .count('* as c')
+              .groupBy('event_id')
+          ).map((r) => [r.event_id, Number(r.c)]),
+        );
+
+      const res = await batch();
+      expect(res.status).to.equal(200);
+      expect(statuses(res)).to.deep.equal(['accepted', 'accepted', 'accepted']);
+      expect(await webhooksPerEvent()).to.deep.equal({ [a1!]: 1, [a2!]: 1 });
+      const channels = await app.db.knex('channel_deliveries').whereIn('event_id', ids);
+      const summary = (id: string) =>
+        channels
+          .filter((c) => c.event_id === id)
+          .map((c) => `${c.channel}:${c.device_id ?? '-'}`)
+          .sort();
+      expect(summary(a1!)).to.deep.equal(['email:-', `push:dev_1${alice.id}`, `push:dev_2${alice.id}`]);
+      expect(summary(a2!)).to.deep.equal(['email:-', `push:dev_1${alice.id}`, `push:dev_2${alice.id}`]);
+      expect(summary(b!)).to.deep.equal(['email:-']);
+      const list = await call(app.url, 'GET', '/v1/notifications', { token: alice.token });
+      expect(list.body.data.filter((n: { channel: string }) => n.channel === 'in_app')).to.have.length(2);
+
+      // The same batch again changes nothing.
+      expect(statuses(await batch())).to.deep.equal(['duplicate', 'duplicate', 'duplicate']);
+      expect(await webhooksPerEvent()).to.deep.equal({ [a1!]: 1, [a2!]: 1 });
+      expect(await app.db.knex('channel_deliveries').whereIn('event_id', ids)).to.have.length(channels.length);
+    } finally {
+      // The suites share the database on a server: leave nothing for another suite's jobs to send.
+      await app.db.knex('webhook_deliveries').whereIn('event_id', ids).delete();
+      await app.db.knex('channel_deliveries').whereIn('event_id', ids).delete();
+      await app.db.knex('webhook_endpoints').where({ owner_id: alice.id }).delete();
+      await app.db.knex('devices').where({ user_id: alice.id }).delete();
+    }
   });
 
   it('when the database refuses one event of a batch, records the others once and leaves that one to be retried', async () => {
@@ -223,18 +211,14 @@ describe('notification-service events and notifications', () => {
       expect(res.status).to.equal(200);
       expect(res.body.data.map((r: { status: string }) => r.status)).to.deep.equal(['accepted', 'failed', 'accepted']);
       expect(res.body.data[1].error.message).to.contain('refused by test trigger');
-      const inbox = await app.db
-        .knex('inbox')
-        .whereIn(
-          'event_id',
-          events.map((e) => e.id),
-        )
-        .pluck('event_id');
+      const ids = events.map((e) => e.id);
+      const inbox = await app.db.knex('inbox').whereIn('event_id', ids).pluck('event_id');
       expect(inbox.sort()).to.deep.equal([events[0]!.id, events[2]!.id].sort());
       const list = await call(app.url, 'GET', '/v1/notifications', { token: user.token });
       expect(list.body.data.filter((n: { channel: string }) => n.channel === 'in_app')).to.have.length(2);
     } finally {
       await app.db.knex.raw('drop trigger refuse_666 on notifications');
+      await app.db.knex.raw('drop function refuse_666()');
     }
   });
 
